@@ -1,0 +1,40 @@
+"""Shared fixtures: a small demo community and its people, one persona per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests render pages without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+class World:
+    """The demo community at small size, with handles on the people and places tests need."""
+
+    def __init__(self) -> None:
+        from linli.accounts.models import User
+        from linli.demo.builder import DEMO_ACCOUNTS
+
+        self.users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+
+    def __getattr__(self, name: str):  # persona by username: world.gridworker
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    from linli.demo.builder import build_demo
+
+    build_demo(households=1200, seed=7, progress=lambda _msg: None)
+    return World()

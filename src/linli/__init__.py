@@ -1,0 +1,1 @@
+"""Linli (邻里): micro-grid community governance."""

@@ -1,0 +1,69 @@
+"""What a user's roles let them see, computed once per request.
+
+Every model's `visible_to(user)` builds on these two answers; views and API handlers
+never filter by place themselves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from linli.accounts.models import Role, RoleAssignment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+
+# Roles whose place binding opens everything below that place (households, residents,
+# later cases and visits). Mediators, legal officers, liaisons, property companies,
+# owners' committees and volunteers see the work given to them, not the place's archive.
+PLACE_ROLES = frozenset(
+    {Role.BUILDING_HEAD, Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF}
+)
+
+_CACHE = "_linli_scope"
+
+
+def _assignments(user: User | AnonymousUser) -> list[tuple[str, str | None, int | None]]:
+    cached: Any = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    rows: list[tuple[str, str | None, int | None]] = []
+    if user.is_authenticated:
+        rows = [
+            (a.role, a.area.path if a.area_id and a.area else None, a.household_id)
+            for a in RoleAssignment.objects.filter(user=user).select_related("area")
+        ]
+    setattr(user, _CACHE, rows)
+    return rows
+
+
+def forget(user: User) -> None:
+    """Drop the cached answer after the user's roles changed."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def role_codes(user: User | AnonymousUser) -> set[str]:
+    codes = {role for role, _path, _household in _assignments(user)}
+    if user.is_authenticated and user.is_superuser:
+        codes.add(Role.ADMINISTRATOR)
+    return codes
+
+
+def is_unrestricted(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or Role.ADMINISTRATOR in role_codes(user)))
+
+
+def area_paths(user: User | AnonymousUser) -> list[str] | None:
+    """Path prefixes of the places whose contents the user may see; None means all."""
+    if is_unrestricted(user):
+        return None
+    return sorted(
+        {path for role, path, _h in _assignments(user) if role in PLACE_ROLES and path}
+    )
+
+
+def own_household_ids(user: User | AnonymousUser) -> list[int]:
+    return [h for role, _p, h in _assignments(user) if role == Role.RESIDENT and h]

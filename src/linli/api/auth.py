@@ -1,0 +1,24 @@
+"""API authentication: the browser's session (with CSRF) or a per-user bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, django_auth
+
+from linli.accounts.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer linli_…`, a token the user created on the token page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+# Session first: the browser's pages call the API with their cookie (and CSRF token).
+AUTH = [django_auth, TokenAuth()]

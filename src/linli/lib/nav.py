@@ -1,0 +1,57 @@
+"""The navigation, as data: each entry names the roles that may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.models import Role
+from linli.accounts.scope import PLACE_ROLES, role_codes
+
+EVERYONE = None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None  # None: every logged-in user
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("My home"), "places:my_household", frozenset({Role.RESIDENT})),
+    NavItem(_("Places"), "places:area_list", PLACE_ROLES | {Role.ADMINISTRATOR}),
+    NavItem(_("API tokens"), "accounts:tokens", EVERYONE),
+    NavItem(
+        _("API docs"),
+        "api:openapi-view",
+        frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
+    ),
+    NavItem(_("Back office"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    codes = role_codes(user)
+    items = []
+    for item in NAV:
+        if item.roles is not None and not (codes & item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor."""
+    return {"nav_items": nav_for(request)}

@@ -1,0 +1,251 @@
+"""The place tree that leaves no household out (spec §1).
+
+District → subdistrict → community → grid → micro-grid is one self-referencing table,
+`Area`, with a materialised path so that "everything under this place" is one indexed
+prefix match. Compounds, buildings and households hang off it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
+
+class AreaKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+    MICROGRID = "microgrid", _("Micro-grid")
+
+
+# The tree's shape as data: the kind of parent each kind of area must have.
+PARENT_KIND: dict[str, str | None] = {
+    AreaKind.DISTRICT: None,
+    AreaKind.SUBDISTRICT: AreaKind.DISTRICT,
+    AreaKind.COMMUNITY: AreaKind.SUBDISTRICT,
+    AreaKind.GRID: AreaKind.COMMUNITY,
+    AreaKind.MICROGRID: AreaKind.GRID,
+}
+
+
+def _path_filter(field: str, paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def visible_to(self, user: User) -> AreaQuerySet:
+        """Areas the user may see: the places their roles are bound to and all below."""
+        from linli.accounts.scope import area_paths
+
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        return self.filter(_path_filter("path", paths))
+
+    def under(self, area: Area) -> AreaQuerySet:
+        return self.filter(path__startswith=area.path)
+
+
+class Area(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "<root id>/<child id>/…/<own id>/": set by area_create, never edited by hand.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    # GeoJSON Polygon or MultiPolygon (grids), used to locate a point into its grid.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    def ancestors(self) -> list[Area]:
+        """From the root down to the parent, in one query."""
+        ids = [int(part) for part in self.path.strip("/").split("/")[:-1]]
+        by_id = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+
+class Compound(models.Model):
+    """A residential compound (小区), party to cases and meetings."""
+
+    community = models.ForeignKey(
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="compounds",
+        limit_choices_to={"kind": AreaKind.COMMUNITY},
+    )
+    name = models.CharField(_("name"), max_length=100)
+    property_company = models.CharField(_("property company"), max_length=100, blank=True)
+    owners_committee = models.CharField(_("owners' committee"), max_length=100, blank=True)
+    # 无主管: no property company looks after the compound; the community steps in.
+    unmanaged = models.BooleanField(_("no property management"), default=False)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("compound")
+        verbose_name_plural = _("compounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    community = models.ForeignKey(
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="community_buildings",
+        limit_choices_to={"kind": AreaKind.COMMUNITY},
+    )
+    compound = models.ForeignKey(
+        Compound,
+        verbose_name=_("compound"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+    )
+    micro_grid = models.ForeignKey(
+        Area,
+        verbose_name=_("micro-grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        limit_choices_to={"kind": AreaKind.MICROGRID},
+    )
+    number = models.CharField(_("building number"), max_length=20)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["compound", "number"]
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+
+    def __str__(self) -> str:
+        compound = self.compound.name if self.compound_id and self.compound else ""
+        return f"{compound} {self.number}".strip()
+
+
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    def visible_to(self, user: User) -> HouseholdQuerySet:
+        """The one scoping rule for households: by place, plus a resident's own home."""
+        from linli.accounts.scope import area_paths, own_household_ids
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        return self.filter(
+            _path_filter("micro_grid__path", paths) | Q(pk__in=own_household_ids(user))
+        )
+
+
+class Household(models.Model):
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
+    )
+    unit = models.CharField(_("unit"), max_length=10)
+    room = models.CharField(_("room"), max_length=10)
+    # Usually the building's micro-grid; a building split by units has several.
+    micro_grid = models.ForeignKey(
+        Area,
+        verbose_name=_("micro-grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"kind": AreaKind.MICROGRID},
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["building", "unit", "room"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit", "room"], name="household_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.address}"
+
+    @property
+    def address(self) -> str:
+        """The short form residents use: building-unit-room, e.g. 5-2-301."""
+        return f"{self.building.number}-{self.unit}-{self.room}"
+
+
+class Sex(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Household head")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    OTHER = "other", _("Other relative or tenant")
+
+
+class ResidentQuerySet(models.QuerySet["Resident"]):
+    def visible_to(self, user: User) -> ResidentQuerySet:
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+
+class Resident(models.Model):
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="residents"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    relation = models.CharField(
+        _("relation to household head"), max_length=12, choices=Relation.choices
+    )
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+
+    def __str__(self) -> str:
+        return self.name
