@@ -23,7 +23,9 @@ class World:
         from linli.accounts.models import User
         from linli.demo.builder import DEMO_ACCOUNTS
 
-        self.users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+        self.users = {
+            u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+        }
 
     def __getattr__(self, name: str):  # persona by username: world.gridworker
         try:

@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from linli.accounts.views import home
 from linli.api.api import api
-from linli.lib.views import healthz
+from linli.lib.views import favicon, healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("", home, name="home"),
     path(
         "login/",
@@ -21,4 +22,3 @@ urlpatterns = [
     path("places/", include("linli.places.urls")),
     path("admin/", admin.site.urls),
 ]
-

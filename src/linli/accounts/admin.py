@@ -40,6 +40,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["hint", "created_at", "last_used_at"]
     fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         # A token is created by its user, who is the only one to see the key.
         return False

@@ -1,7 +1,5 @@
 """API: who am I, and my API tokens."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -45,8 +43,13 @@ def me(request: HttpRequest) -> dict:
     ]
     if user.is_superuser and not any(r["role"] == Role.ADMINISTRATOR for r in roles):
         roles.append(
-            {"role": Role.ADMINISTRATOR, "role_label": str(Role.ADMINISTRATOR.label),
-             "area_id": None, "area_name": None, "household_id": None}
+            {
+                "role": Role.ADMINISTRATOR,
+                "role_label": str(Role.ADMINISTRATOR.label),
+                "area_id": None,
+                "area_name": None,
+                "household_id": None,
+            }
         )
     return {"username": user.get_username(), "full_name": str(user), "roles": roles}
 
@@ -70,7 +73,7 @@ class TokenCreatedOut(TokenOut):
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
 def token_list(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.visible_to(request.user))  # type: ignore[arg-type]
+    return list(ApiToken.objects.visible_to(request.user))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
@@ -81,6 +84,6 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
-    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)  # type: ignore[arg-type]
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user), pk=token_id)
     api_token_revoke(token=token)
     return Status(204, None)

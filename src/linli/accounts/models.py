@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from linli.lib.types import AnyUser
 
 
 class Role(models.TextChoices):
@@ -87,7 +91,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {place or '-'}"
 
 
-TOKEN_PREFIX = "linli_"
+TOKEN_PREFIX = "linli_"  # noqa: S105 (a visible prefix, not a secret)
 
 
 def token_digest(raw: str) -> str:
@@ -96,7 +100,7 @@ def token_digest(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def visible_to(self, user: User) -> ApiTokenQuerySet:
+    def visible_to(self, user: AnyUser) -> ApiTokenQuerySet:
         """A user manages only their own tokens."""
         if not user.is_authenticated:
             return self.none()

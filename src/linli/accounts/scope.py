@@ -53,16 +53,16 @@ def role_codes(user: User | AnonymousUser) -> set[str]:
 
 
 def is_unrestricted(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or Role.ADMINISTRATOR in role_codes(user)))
+    return bool(
+        user.is_authenticated and (user.is_superuser or Role.ADMINISTRATOR in role_codes(user))
+    )
 
 
 def area_paths(user: User | AnonymousUser) -> list[str] | None:
     """Path prefixes of the places whose contents the user may see; None means all."""
     if is_unrestricted(user):
         return None
-    return sorted(
-        {path for role, path, _h in _assignments(user) if role in PLACE_ROLES and path}
-    )
+    return sorted({path for role, path, _h in _assignments(user) if role in PLACE_ROLES and path})
 
 
 def own_household_ids(user: User | AnonymousUser) -> list[int]:

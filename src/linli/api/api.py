@@ -95,8 +95,14 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "invalid", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict", 429: "throttled"}
+    codes = {
+        400: "invalid",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "throttled",
+    }
     messages = {
         403: _("Your role does not allow this."),
         404: _("Not found, or not in your area."),
@@ -109,7 +115,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unexpected API error on %s", request.path)
-    return error(request, 500, "server_error", _("Something went wrong on our side. Please try again."))
+    return error(
+        request, 500, "server_error", _("Something went wrong on our side. Please try again.")
+    )
 
 
 def _routers() -> None:

@@ -20,7 +20,7 @@ class PagePagination(PaginationBase):
         page: int
         page_size: int
 
-    def paginate_queryset(
+    def paginate_queryset(  # type: ignore[override]
         self, queryset: QuerySet, pagination: Input, **params: Any
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size

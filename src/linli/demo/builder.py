@@ -79,13 +79,17 @@ class Names:
 
     def __post_init__(self) -> None:
         self.surnames = list(PersonProvider.last_names)
-        self.weights = list(PersonProvider.last_names.values())  # type: ignore[attr-defined]
+        self.weights = list(PersonProvider.last_names.values())
 
     def surname(self) -> str:
         return self.rng.choices(self.surnames, self.weights)[0]
 
     def given(self, sex: str) -> str:
-        pool = PersonProvider.first_names_male if sex == Sex.MALE else PersonProvider.first_names_female
+        pool = (
+            PersonProvider.first_names_male
+            if sex == Sex.MALE
+            else PersonProvider.first_names_female
+        )
         # Faker's pools mix one- and two-character given names; Chinese given names have
         # one or two characters, so a single character is sometimes doubled up.
         chars = self.rng.choice(pool)
@@ -110,7 +114,12 @@ def grid_sizes(total: int, rng: random.Random) -> list[int]:
         sizes[i] += 1
     # Jitter pairs so grids differ in size, keeping every grid within bounds and the sum.
     for i in range(0, k - 1, 2):
-        room = min(sizes[i] - GRID_MIN, GRID_MAX - sizes[i + 1], GRID_MAX - sizes[i], sizes[i + 1] - GRID_MIN)
+        room = min(
+            sizes[i] - GRID_MIN,
+            GRID_MAX - sizes[i + 1],
+            GRID_MAX - sizes[i],
+            sizes[i + 1] - GRID_MIN,
+        )
         if room > 0:
             shift = rng.randint(-room, room)
             sizes[i] += shift
@@ -137,9 +146,12 @@ class BuildingPlan:
                     yield str(unit), f"{floor}{room:02d}"
 
 
-def _bulk_areas(kind: str, rows: list[tuple[str, Area]]) -> list[Area]:
+def _bulk_areas(kind: str, rows: list[tuple[str, Area | None]]) -> list[Area]:
     areas = Area.objects.bulk_create(
-        [Area(kind=kind, name=name, parent=parent, path=f"tmp-{kind}-{i}") for i, (name, parent) in enumerate(rows)]
+        [
+            Area(kind=kind, name=name, parent=parent, path=f"tmp-{kind}-{i}")
+            for i, (name, parent) in enumerate(rows)
+        ]
     )
     for area in areas:
         area.path = f"{area.parent.path if area.parent else ''}{area.pk}/"
@@ -176,7 +188,10 @@ class DemoBuilder:
             roots = self.rng.sample(WORDS["community_roots"], 4)
             communities = _bulk_areas(
                 AreaKind.COMMUNITY,
-                [(WORDS["community"].format(name=r), subdistricts[i // 2]) for i, r in enumerate(roots)],
+                [
+                    (WORDS["community"].format(name=r), subdistricts[i // 2])
+                    for i, r in enumerate(roots)
+                ],
             )
         self.first.update(subdistrict=subdistricts[0], community=communities[0])
         shares = [self.total // 4 + (1 if i < self.total % 4 else 0) for i in range(4)]
@@ -227,7 +242,9 @@ class DemoBuilder:
                         longitude=round(120.15 + self.rng.random() * 0.05, 6),
                     )
                     assert compound is not None
-                    pending.append((compound, BuildingPlan(building, units, floors, per_floor, count), grid))
+                    pending.append(
+                        (compound, BuildingPlan(building, units, floors, per_floor, count), grid)
+                    )
             Compound.objects.bulk_create(compounds)
             microgrids = _bulk_areas(
                 AreaKind.MICROGRID,
@@ -246,17 +263,23 @@ class DemoBuilder:
         self.workers.extend((self.new_user(), g) for g in grids)
         self.leaders.extend((self.new_user(), m) for m, _p in plans)
         self.build_households(plans)
-        self.progress(f"{community.name}: {share} households, {len(grids)} grids, {len(plans)} buildings")
+        self.progress(
+            f"{community.name}: {share} households, {len(grids)} grids, {len(plans)} buildings"
+        )
 
     def new_compound(self, community: Area, index: int) -> Compound:
-        name = self.rng.choice(WORDS["compound_roots"]) + self.rng.choice(WORDS["compound_suffixes"])
+        name = self.rng.choice(WORDS["compound_roots"]) + self.rng.choice(
+            WORDS["compound_suffixes"]
+        )
         unmanaged = self.rng.random() < 0.2
         return Compound(
             community=community,
             name=name if index < 20 else f"{name}{index // 20 + 1}",
             unmanaged=unmanaged,
             property_company="" if unmanaged else self.rng.choice(WORDS["property_companies"]),
-            owners_committee=WORDS["owners_committee"].format(compound=name) if self.rng.random() < 0.6 else "",
+            owners_committee=WORDS["owners_committee"].format(compound=name)
+            if self.rng.random() < 0.6
+            else "",
         )
 
     # 3. Households and residents, streamed -----------------------------------------
@@ -264,7 +287,9 @@ class DemoBuilder:
         batch: list[Household] = []
         for micro, plan in plans:
             for unit, room in plan.addresses():
-                batch.append(Household(building=plan.building, unit=unit, room=room, micro_grid=micro))
+                batch.append(
+                    Household(building=plan.building, unit=unit, room=room, micro_grid=micro)
+                )
                 if len(batch) >= CHUNK:
                     self.flush(batch)
                     batch = []
@@ -288,15 +313,38 @@ class DemoBuilder:
         size = rng.choices([1, 2, 3, 4, 5], [15, 30, 30, 18, 7])[0]
         if size >= 2:
             sex = Sex.FEMALE if head_sex == Sex.MALE else Sex.MALE
-            people.append((self.names.full(sex), sex, max(20, head_age + rng.randint(-5, 5)), Relation.SPOUSE))
+            people.append(
+                (self.names.full(sex), sex, max(20, head_age + rng.randint(-5, 5)), Relation.SPOUSE)
+            )
         for _ in range(size - 2):
             sex = rng.choice([Sex.MALE, Sex.FEMALE])
             if head_age > 45 and rng.random() < 0.5:
-                people.append((self.names.full(sex, surname), sex, head_age - rng.randint(22, 35), Relation.CHILD))
+                people.append(
+                    (
+                        self.names.full(sex, surname),
+                        sex,
+                        head_age - rng.randint(22, 35),
+                        Relation.CHILD,
+                    )
+                )
             elif head_age < 60:
-                people.append((self.names.full(sex, surname), sex, max(0, head_age - rng.randint(24, 38)), Relation.CHILD))
+                people.append(
+                    (
+                        self.names.full(sex, surname),
+                        sex,
+                        max(0, head_age - rng.randint(24, 38)),
+                        Relation.CHILD,
+                    )
+                )
             else:
-                people.append((self.names.full(sex, surname), sex, max(0, head_age - rng.randint(45, 60)), Relation.GRANDCHILD))
+                people.append(
+                    (
+                        self.names.full(sex, surname),
+                        sex,
+                        max(0, head_age - rng.randint(45, 60)),
+                        Relation.GRANDCHILD,
+                    )
+                )
         return [
             Resident(
                 household=household,
@@ -319,7 +367,9 @@ class DemoBuilder:
 
     def build_people(self) -> None:
         with transaction.atomic():
-            staff: list[tuple[User, str, Area]] = [(u, Role.GRID_WORKER, a) for u, a in self.workers]
+            staff: list[tuple[User, str, Area]] = [
+                (u, Role.GRID_WORKER, a) for u, a in self.workers
+            ]
             staff += [(u, Role.BUILDING_HEAD, a) for u, a in self.leaders]
             for i, (user, role, _area) in enumerate(staff):
                 user.username = f"{'gw' if role == Role.GRID_WORKER else 'bh'}{i + 1:06d}"
@@ -345,7 +395,9 @@ class DemoBuilder:
                 user = User(
                     username=username,
                     password=self.password,
-                    full_name=head.name if place == "household" and head else self.names.full(Sex.FEMALE),
+                    full_name=head.name
+                    if place == "household" and head
+                    else self.names.full(Sex.FEMALE),
                     phone=self.phone(),
                     is_superuser=role == Role.ADMINISTRATOR,
                     is_staff=role == Role.ADMINISTRATOR,
@@ -361,5 +413,7 @@ class DemoBuilder:
                     RoleAssignment.objects.create(user=user, role=role, area=self.first[place])  # type: ignore[misc]
 
 
-def build_demo(*, households: int, seed: int, progress: Callable[[str], None] = print) -> dict[str, int]:
+def build_demo(
+    *, households: int, seed: int, progress: Callable[[str], None] = print
+) -> dict[str, int]:
     return DemoBuilder(households=households, seed=seed, progress=progress).build()

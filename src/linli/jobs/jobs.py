@@ -1,5 +1,7 @@
 """Housekeeping jobs every deployment needs."""
 
+from datetime import timedelta
+
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -15,5 +17,5 @@ def clear_sessions(job: Job) -> None:
 @job_handler("housekeeping.prune_jobs", every=24 * 3600)
 def prune_jobs(job: Job) -> None:
     """Finished jobs are kept 30 days for inspection in the admin, then removed."""
-    cutoff = timezone.now() - timezone.timedelta(days=30)
+    cutoff = timezone.now() - timedelta(days=30)
     Job.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff).delete()

@@ -138,8 +138,7 @@ def job_release(*, job: Job, worker: str) -> None:
 def job_work_once(
     *, worker: str, limit: int = 10, should_stop: Callable[[], bool] = lambda: False
 ) -> int:
-    """Enqueue due periodic jobs, then claim and run one batch. Returns jobs run."""
-    job_enqueue_periodic()
+    """Claim and run one batch of due jobs. Returns how many ran."""
     ran = 0
     for job in job_claim(worker=worker, limit=limit):
         if should_stop():

@@ -1,7 +1,5 @@
 """API: the place tree and households, always through the models' scoping helpers."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -34,7 +32,7 @@ class HouseholdOut(Schema):
 def area_list(
     request: HttpRequest, kind: AreaKind | None = None, parent: int | None = None
 ) -> object:
-    areas = Area.objects.visible_to(request.user)  # type: ignore[arg-type]
+    areas = Area.objects.visible_to(request.user)
     if kind:
         areas = areas.filter(kind=kind)
     if parent:
@@ -44,13 +42,13 @@ def area_list(
 
 @router.get("/areas/{area_id}", response=AreaOut, summary="One area")
 def area_detail(request: HttpRequest, area_id: int) -> Area:
-    return get_object_or_404(Area.objects.visible_to(request.user), pk=area_id)  # type: ignore[arg-type]
+    return get_object_or_404(Area.objects.visible_to(request.user), pk=area_id)
 
 
 @router.get("/households", response=list[HouseholdOut], summary="Households in my scope")
 @paginate(PagePagination)
 def household_list(request: HttpRequest, micro_grid: int | None = None) -> object:
-    households = Household.objects.visible_to(request.user).select_related("building")  # type: ignore[arg-type]
+    households = Household.objects.visible_to(request.user).select_related("building")
     if micro_grid:
         households = households.filter(micro_grid_id=micro_grid)
     return households.order_by("pk")
@@ -59,6 +57,6 @@ def household_list(request: HttpRequest, micro_grid: int | None = None) -> objec
 @router.get("/households/{household_id}", response=HouseholdOut, summary="One household")
 def household_detail(request: HttpRequest, household_id: int) -> Household:
     return get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("building"),  # type: ignore[arg-type]
+        Household.objects.visible_to(request.user).select_related("building"),
         pk=household_id,
     )

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from linli.accounts.models import User
+    from linli.lib.types import AnyUser
 
 
 class AreaKind(models.TextChoices):
@@ -43,7 +43,7 @@ def _path_filter(field: str, paths: list[str]) -> Q:
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
-    def visible_to(self, user: User) -> AreaQuerySet:
+    def visible_to(self, user: AnyUser) -> AreaQuerySet:
         """Areas the user may see: the places their roles are bound to and all below."""
         from linli.accounts.scope import area_paths
 
@@ -155,11 +155,11 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         compound = self.compound.name if self.compound_id and self.compound else ""
-        return f"{compound} {self.number}".strip()
+        return _("%(compound)s building %(number)s") % {"compound": compound, "number": self.number}
 
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
-    def visible_to(self, user: User) -> HouseholdQuerySet:
+    def visible_to(self, user: AnyUser) -> HouseholdQuerySet:
         """The one scoping rule for households: by place, plus a resident's own home."""
         from linli.accounts.scope import area_paths, own_household_ids
 
@@ -201,7 +201,8 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.building} {self.address}"
+        compound = self.building.compound.name if self.building.compound_id else ""  # type: ignore[union-attr]
+        return f"{compound} {self.address}".strip()
 
     @property
     def address(self) -> str:
@@ -224,7 +225,7 @@ class Relation(models.TextChoices):
 
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
-    def visible_to(self, user: User) -> ResidentQuerySet:
+    def visible_to(self, user: AnyUser) -> ResidentQuerySet:
         return self.filter(household__in=Household.objects.visible_to(user))
 
 

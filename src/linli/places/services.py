@@ -22,7 +22,9 @@ def area_create(*, kind: str, name: str, parent: Area | None = None, **fields: o
         raise DomainError(_("This kind of place cannot go there in the tree."), code="bad_parent")
     with transaction.atomic():
         # The path needs the row's own id, so the row is written, then given its path.
-        area = Area.objects.create(kind=kind, name=name, parent=parent, path=f"new-{uuid.uuid4().hex}", **fields)
+        area = Area.objects.create(
+            kind=kind, name=name, parent=parent, path=f"new-{uuid.uuid4().hex}", **fields
+        )
         area.path = area_path(area=area, parent=parent)
         area.save(update_fields=["path"])
     return area

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from linli.accounts.scope import own_household_ids
+from linli.lib.types import AuthedRequest
 from linli.places.models import Area, AreaKind, Household
 
 
 @login_required
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: AuthedRequest) -> HttpResponse:
     """The top of the user's part of the tree: the places their roles are bound to."""
     visible = Area.objects.visible_to(request.user)
     roots = [a for a in visible.filter(parent__isnull=True)] or list(
@@ -22,10 +23,12 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
+def area_detail(request: AuthedRequest, area_id: int) -> HttpResponse:
     visible = Area.objects.visible_to(request.user)
     area = get_object_or_404(visible, pk=area_id)
-    visible_ids = set(visible.filter(pk__in=[a.pk for a in area.ancestors()]).values_list("pk", flat=True))
+    visible_ids = set(
+        visible.filter(pk__in=[a.pk for a in area.ancestors()]).values_list("pk", flat=True)
+    )
     breadcrumbs = [a for a in area.ancestors() if a.pk in visible_ids]
     children = visible.filter(parent=area).order_by("name")
     households = None
@@ -48,7 +51,7 @@ def area_detail(request: HttpRequest, area_id: int) -> HttpResponse:
 
 
 @login_required
-def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = get_object_or_404(
         Household.objects.visible_to(request.user).select_related(
             "building__compound", "micro_grid"
@@ -62,7 +65,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 
 
 @login_required
-def my_household(request: HttpRequest) -> HttpResponse:
+def my_household(request: AuthedRequest) -> HttpResponse:
     ids = own_household_ids(request.user)
     if not ids:
         raise Http404

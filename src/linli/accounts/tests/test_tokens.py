@@ -76,7 +76,9 @@ def test_an_empty_token_name_is_refused_with_a_message(client, world):
 
 def test_api_token_endpoints_create_list_and_revoke(client, world):
     client.force_login(world.mediator)
-    created = client.post("/api/v1/tokens", {"name": "调解台账同步"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/tokens", {"name": "调解台账同步"}, content_type="application/json"
+    )
     assert created.status_code == 201
     key = created.json()["key"]
     assert key.startswith("linli_")

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when places already exist."
         )
 
-    def handle(self, *args: Any, households: int, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, households: int, seed: int, if_empty: bool, **options: Any
+    ) -> None:
         if households < 4:
             raise CommandError(_("The demo needs at least 4 households (one per community)."))
         started = time.monotonic()
@@ -28,7 +30,9 @@ class Command(BaseCommand):
                 self.stdout.write(_("The database already has places; the demo was not loaded."))
                 return
             raise CommandError(
-                _("The database already has places. Run `./linli manage flush` first to start over.")
+                _(
+                    "The database already has places. Run `./linli manage flush` first to start over."
+                )
             ) from exc
         took = time.monotonic() - started
         summary = ", ".join(f"{k}={v}" for k, v in counts.items())

@@ -31,5 +31,7 @@ class Command(BaseCommand):
             if user is None:
                 continue
             label = str(Role(role).label)
-            self.stdout.write(f"  {username:<13} {label:<20} {user.full_name} {places.get(user.pk, '')}")
+            self.stdout.write(
+                f"  {username:<13} {label:<20} {user.full_name} {places.get(user.pk, '')}"
+            )
         self.stdout.write("Press Ctrl+C to stop.")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from linli.jobs.services import job_work_once
+from linli.jobs.services import job_enqueue_periodic, job_work_once
 
 
 class Command(BaseCommand):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"worker {name}: started")
         while not stop.is_set():
             close_old_connections()
+            job_enqueue_periodic()
             ran = job_work_once(worker=name, should_stop=stop.is_set)
             if once and ran == 0:
                 break

@@ -14,9 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            import opencc  # type: ignore[import-untyped]
+            import opencc
         except ImportError as exc:
-            raise CommandError("pip install opencc-python-reimplemented (a dev dependency)") from exc
+            raise CommandError(
+                "pip install opencc-python-reimplemented (a dev dependency)"
+            ) from exc
         convert = opencc.OpenCC("s2tw").convert
         locale = Path(settings.LOCALE_PATHS[0])
         source = polib.pofile(str(locale / "zh_Hans/LC_MESSAGES/django.po"))
@@ -29,8 +31,11 @@ class Command(BaseCommand):
                 entry.msgstr = convert(src.msgstr)
                 entry.flags = [f for f in entry.flags if f != "fuzzy"]
         target.metadata.update(
-            {"Language": "zh_Hant", "Plural-Forms": "nplurals=1; plural=0;",
-             "Content-Type": "text/plain; charset=UTF-8"}
+            {
+                "Language": "zh_Hant",
+                "Plural-Forms": "nplurals=1; plural=0;",
+                "Content-Type": "text/plain; charset=UTF-8",
+            }
         )
         target.save(str(target_path))
         self.stdout.write(f"wrote {target_path}")
