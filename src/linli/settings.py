@@ -69,6 +69,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600
 INSTALLED_APPS = [
     "linli.accounts",
     "linli.places",
+    "linli.party",
     "linli.jobs",
     "linli.api",
     "linli.demo",
@@ -200,6 +201,9 @@ LOGGING = {
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "600"))
 JOB_POLL_SECONDS = float(os.environ.get("JOB_POLL_SECONDS", "2"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+
+# 1名党员中心户联系10户群众: how many households one party-member household looks after.
+PARTY_HOUSEHOLD_LIMIT = int(os.environ.get("PARTY_HOUSEHOLD_LIMIT", "10"))
 
 # Passwords of the demo accounts that `manage.py demo` creates.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "linli-demo-2026")

@@ -32,6 +32,21 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "admin", _("Administrator")
 
 
+class Department(models.Model):
+    """A government department with liaisons embedded in grids (公安, 城管, 民政, …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     # Chinese names do not split into first and last name the Western way.
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
@@ -48,6 +63,22 @@ class User(AbstractUser):
         from linli.accounts.scope import role_codes
 
         return role_codes(self)
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def visible_to(self, user: AnyUser) -> RoleAssignmentQuerySet:
+        """Assignments bound to places in the user's scope, and the user's own."""
+        from linli.accounts.scope import area_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        q = models.Q(user=user)
+        for path in paths:
+            q |= models.Q(area__path__startswith=path)
+        return self.filter(q)
 
 
 class RoleAssignment(models.Model):
@@ -74,7 +105,26 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="role_assignments",
     )
+    # A department liaison's department; a property company's or owners' committee's compound.
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
+    compound = models.ForeignKey(
+        "places.Compound",
+        verbose_name=_("compound"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -82,13 +132,32 @@ class RoleAssignment(models.Model):
         indexes = [models.Index(fields=["user", "role"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "area", "household"], name="role_assignment_once"
+                fields=["user", "role", "area", "household", "department", "compound"],
+                name="role_assignment_once",
             )
         ]
 
     def __str__(self) -> str:
         place = self.household or self.area
         return f"{self.user} · {self.get_role_display()} · {place or '-'}"
+
+
+class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
+    def visible_to(self, user: AnyUser) -> PersonalDataAccessQuerySet:
+        """Community and subdistrict staff audit looks at residents of their area; everyone
+        sees their own looks."""
+        from linli.accounts.scope import area_paths, role_codes
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        q = models.Q(user=user)
+        if role_codes(user) & {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF}:
+            for path in paths:
+                q |= models.Q(resident__household__micro_grid__path__startswith=path)
+        return self.filter(q)
 
 
 TOKEN_PREFIX = "linli_"  # noqa: S105 (a visible prefix, not a secret)
@@ -136,3 +205,33 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class PersonalDataAccess(models.Model):
+    """One look at a full ID number or phone number: who, whose, which field, when, why."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("who looked"), on_delete=models.PROTECT, related_name="data_accesses"
+    )
+    resident = models.ForeignKey(
+        "places.Resident",
+        verbose_name=_("whose data"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="data_accesses",
+    )
+    # Kept even if the resident is later deleted, so the audit trail stays readable.
+    subject = models.CharField(_("subject"), max_length=100)
+    field = models.CharField(_("field"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=200)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.subject} ({self.field})"

@@ -22,6 +22,17 @@ PLACE_ROLES = frozenset(
     {Role.BUILDING_HEAD, Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF}
 )
 
+# Roles that may change a household's archive in their places. Subdistrict staff read.
+EDIT_ROLES = frozenset({Role.BUILDING_HEAD, Role.GRID_WORKER, Role.COMMUNITY_STAFF})
+
+# Who may see a full value, per field (PIPL: only roles that need it; every look is logged).
+# A building head phones residents of their building; only grid and community workers,
+# who handle registrations and subsidies, need ID numbers.
+REVEAL_ROLES = {
+    "phone": frozenset({Role.BUILDING_HEAD, Role.GRID_WORKER, Role.COMMUNITY_STAFF}),
+    "id_number": frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF}),
+}
+
 _CACHE = "_linli_scope"
 
 
@@ -58,11 +69,22 @@ def is_unrestricted(user: User | AnonymousUser) -> bool:
     )
 
 
-def area_paths(user: User | AnonymousUser) -> list[str] | None:
-    """Path prefixes of the places whose contents the user may see; None means all."""
+def area_paths(user: User | AnonymousUser, roles: frozenset[str] = PLACE_ROLES) -> list[str] | None:
+    """Path prefixes of the places whose contents the user's `roles` cover; None means all.
+
+    By default the roles that may see a place's archive; pass EDIT_ROLES or a REVEAL_ROLES
+    entry to ask what the user may change or unmask.
+    """
     if is_unrestricted(user):
         return None
-    return sorted({path for role, path, _h in _assignments(user) if role in PLACE_ROLES and path})
+    return sorted({path for role, path, _h in _assignments(user) if role in roles and path})
+
+
+def covers(paths: list[str] | None, path: str | None) -> bool:
+    """Whether a place (by its path) lies within the given scope."""
+    if paths is None:
+        return True
+    return bool(path) and any(path.startswith(p) for p in paths)  # type: ignore[union-attr]
 
 
 def own_household_ids(user: User | AnonymousUser) -> list[int]:

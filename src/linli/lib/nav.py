@@ -23,16 +23,23 @@ class NavItem:
     roles: frozenset[str] | None  # None: every logged-in user
 
 
+STAFF = frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR})
+
 NAV: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("My home"), "places:my_household", frozenset({Role.RESIDENT})),
     NavItem(_("Places"), "places:area_list", PLACE_ROLES | {Role.ADMINISTRATOR}),
-    NavItem(_("API tokens"), "accounts:tokens", EVERYONE),
+    NavItem(_("Find a resident"), "places:search", PLACE_ROLES | {Role.ADMINISTRATOR}),
+    NavItem(_("Coverage"), "places:coverage", STAFF | {Role.GRID_WORKER}),
+    NavItem(_("People and roles"), "accounts:people", STAFF),
     NavItem(
-        _("API docs"),
-        "api:openapi-view",
-        frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
+        _("Import"),
+        "places:import_list",
+        frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.ADMINISTRATOR}),
     ),
+    NavItem(_("Data looks"), "accounts:audit", STAFF),
+    NavItem(_("API tokens"), "accounts:tokens", EVERYONE),
+    NavItem(_("API docs"), "api:openapi-view", STAFF),
     NavItem(_("Back office"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Area(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     # GeoJSON Polygon or MultiPolygon (grids), used to locate a point into its grid.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = AreaQuerySet.as_manager()
 
@@ -94,6 +96,22 @@ class Area(models.Model):
         return [by_id[i] for i in ids if i in by_id]
 
 
+class CompoundQuerySet(models.QuerySet["Compound"]):
+    def visible_to(self, user: AnyUser) -> CompoundQuerySet:
+        """Compounds in the user's communities, or with a building in the user's places."""
+        from linli.accounts.scope import area_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        return self.filter(
+            _path_filter("community__path", paths)
+            | Q(buildings__in=Building.objects.visible_to(user))
+        ).distinct()
+
+
 class Compound(models.Model):
     """A residential compound (小区), party to cases and meetings."""
 
@@ -110,6 +128,8 @@ class Compound(models.Model):
     # 无主管: no property company looks after the compound; the community steps in.
     unmanaged = models.BooleanField(_("no property management"), default=False)
 
+    objects = CompoundQuerySet.as_manager()
+
     class Meta:
         ordering = ["community", "name"]
         verbose_name = _("compound")
@@ -117,6 +137,21 @@ class Compound(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BuildingQuerySet(models.QuerySet["Building"]):
+    def visible_to(self, user: AnyUser) -> BuildingQuerySet:
+        """Buildings in the user's places (a resident sees their own building)."""
+        from linli.accounts.scope import area_paths, own_household_ids
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        return self.filter(
+            _path_filter("micro_grid__path", paths) | Q(households__in=own_household_ids(user))
+        ).distinct()
 
 
 class Building(models.Model):
@@ -148,6 +183,8 @@ class Building(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
+    objects = BuildingQuerySet.as_manager()
+
     class Meta:
         ordering = ["compound", "number"]
         verbose_name = _("building")
@@ -156,6 +193,33 @@ class Building(models.Model):
     def __str__(self) -> str:
         compound = self.compound.name if self.compound_id and self.compound else ""
         return _("%(compound)s building %(number)s") % {"compound": compound, "number": self.number}
+
+
+class BuildingMove(models.Model):
+    """A building moved to another micro-grid: the history the coverage audit can trust."""
+
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.CASCADE, related_name="moves"
+    )
+    from_micro_grid = models.ForeignKey(
+        Area, verbose_name=_("from"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_micro_grid = models.ForeignKey(
+        Area, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("moved by"), null=True, on_delete=models.SET_NULL
+    )
+    moved_at = models.DateTimeField(_("moved at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+        verbose_name = _("building move")
+        verbose_name_plural = _("building moves")
+
+    def __str__(self) -> str:
+        return f"{self.building}: {self.from_micro_grid} → {self.to_micro_grid}"
 
 
 class HouseholdQuerySet(models.QuerySet["Household"]):
@@ -168,9 +232,20 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
         paths = area_paths(user)
         if paths is None:
             return self.all()
+        # A household in no micro-grid (a coverage gap) is still seen by its community.
+        orphan = Q(micro_grid__isnull=True) & _path_filter("building__community__path", paths)
         return self.filter(
-            _path_filter("micro_grid__path", paths) | Q(pk__in=own_household_ids(user))
+            _path_filter("micro_grid__path", paths) | Q(pk__in=own_household_ids(user)) | orphan
         )
+
+    def editable_by(self, user: AnyUser) -> HouseholdQuerySet:
+        """Households whose archive the user may change."""
+        from linli.accounts.scope import EDIT_ROLES, area_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user, EDIT_ROLES)
+        return self.all() if paths is None else self.filter(_path_filter("micro_grid__path", paths))
 
 
 class Household(models.Model):
@@ -224,22 +299,53 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Other relative or tenant")
 
 
+class SpecialGroup(models.Model):
+    """A tag for residents who need regular visits (独居老人, 残疾人, …); an editable list."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    # How often a resident with this tag should be visited, in days (patrols & visits).
+    visit_every_days = models.PositiveIntegerField(_("visit every (days)"), default=30)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("special group")
+        verbose_name_plural = _("special groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def visible_to(self, user: AnyUser) -> ResidentQuerySet:
         return self.filter(household__in=Household.objects.visible_to(user))
+
+    def editable_by(self, user: AnyUser) -> ResidentQuerySet:
+        return self.filter(household__in=Household.objects.editable_by(user))
 
 
 class Resident(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="residents"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     relation = models.CharField(
         _("relation to household head"), max_length=12, choices=Relation.choices
     )
+    tags = models.ManyToManyField(
+        SpecialGroup, verbose_name=_("special groups"), blank=True, related_name="residents"
+    )
+    # The ID number never lies in the table in clear: see linli.lib.pii.
+    id_number_encrypted = models.TextField(blank=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, editable=False)
+    # Search keys kept beside the name and phone: 张梅英 → "zmy"; 13812345678 → "5678".
+    name_initials = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
 
     objects = ResidentQuerySet.as_manager()
 
@@ -250,3 +356,79 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        from linli.lib.pii import mask_phone
+
+        return mask_phone(self.phone) if self.phone else ""
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking")
+    VALID = "valid", _("Checked: ready to import")
+    INVALID = "invalid", _("Checked: has errors")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportKind(models.TextChoices):
+    BUILDINGS = "buildings", _("Buildings")
+    RESIDENTS = "residents", _("Households and residents")
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: AnyUser) -> ImportRunQuerySet:
+        """An import belongs to whoever uploaded it (administrators see all)."""
+        from linli.accounts.scope import is_unrestricted
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.all() if is_unrestricted(user) else self.filter(created_by=user)
+
+
+class ImportRun(models.Model):
+    """One uploaded file on its way in: checked first (a dry run), imported on request."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="imports",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    valid_only = models.BooleanField(_("only the valid rows"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows done"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # [[row, column, message], …] (the first 1000), and counts of what would change.
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def busy(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING}

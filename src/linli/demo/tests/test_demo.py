@@ -7,17 +7,31 @@ from django.db.models import F
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.demo.builder import DEMO_ACCOUNTS, build_demo, grid_sizes
+from linli.party.models import (
+    OrgKind,
+    PartyHousehold,
+    PartyHouseholdLink,
+    PartyMember,
+    PartyOrg,
+)
 from linli.places.models import Area, AreaKind, Building, Compound, Household, Resident
 
 
 def snapshot() -> list[tuple]:
     return list(
-        Resident.objects.order_by("id").values_list("name", "sex", "birth_date", "phone", "household__room")
+        Resident.objects.order_by("id").values_list(
+            "name", "sex", "birth_date", "phone", "household__room"
+        )
     )
 
 
 def clear() -> None:
     """Empty the demo inside the test's transaction (TRUNCATE cannot run there on PostgreSQL)."""
+    PartyHouseholdLink.objects.all().delete()
+    PartyHousehold.objects.all().delete()
+    PartyMember.objects.all().delete()
+    for kind in (OrgKind.GROUP, OrgKind.BRANCH, OrgKind.COMMITTEE):
+        PartyOrg.objects.filter(kind=kind).delete()
     RoleAssignment.objects.all().delete()
     User.objects.all().delete()
     Resident.objects.all().delete()

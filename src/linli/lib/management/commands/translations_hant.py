@@ -27,9 +27,13 @@ class Command(BaseCommand):
         by_id = {(e.msgctxt, e.msgid): e for e in source}
         for entry in target:
             src = by_id.get((entry.msgctxt, entry.msgid))
-            if src and src.msgstr:
+            if src and src.msgid_plural:
+                entry.msgstr_plural = {k: convert(v) for k, v in src.msgstr_plural.items()}
+                entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            elif src and src.msgstr:
                 entry.msgstr = convert(src.msgstr)
                 entry.flags = [f for f in entry.flags if f != "fuzzy"]
+                entry.previous_msgid = None
         target.metadata.update(
             {
                 "Language": "zh_Hant",

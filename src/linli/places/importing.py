@@ -1,0 +1,679 @@
+"""Importing buildings, households and residents from xlsx or csv.
+
+A file is first *checked* (a dry run): every row is validated against the database and the
+user's scope, and the result is what would be created or changed plus every bad row with
+its row number, column and a reason in the user's language. Nothing is written unless the
+whole file is valid, or the user chooses to import only the valid rows.
+
+Writing is idempotent: a household is found by its address, a resident by ID number (or by
+name within the household), so importing the same file twice changes nothing the second
+time. Rows are written in chunks with the progress saved after each, which is what the
+progress bar shows; a run that fails midway can simply be run again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from linli.accounts.scope import EDIT_ROLES, area_paths, covers
+from linli.lib import pii
+from linli.lib.text import pinyin_initials
+from linli.places.models import (
+    Area,
+    AreaKind,
+    Building,
+    Compound,
+    Household,
+    ImportKind,
+    Relation,
+    Resident,
+    Sex,
+    SpecialGroup,
+)
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    required: bool = False
+    help: str | Promise = ""
+
+
+RESIDENT_COLUMNS = [
+    Column("community", gettext_lazy("Community"), True),
+    Column(
+        "compound",
+        gettext_lazy("Compound"),
+        False,
+        gettext_lazy("Leave empty for a building in no compound."),
+    ),
+    Column(
+        "building",
+        gettext_lazy("Building"),
+        True,
+        gettext_lazy("The building number, e.g. 5; the building must exist."),
+    ),
+    Column("unit", gettext_lazy("Unit"), True),
+    Column("room", gettext_lazy("Room"), True),
+    Column("name", gettext_lazy("Name"), True),
+    Column(
+        "sex",
+        gettext_lazy("Sex"),
+        False,
+        gettext_lazy("男 or 女; taken from the ID number when empty."),
+    ),
+    Column(
+        "birth_date",
+        gettext_lazy("Birth date"),
+        False,
+        gettext_lazy("YYYY-MM-DD; taken from the ID number when empty."),
+    ),
+    Column(
+        "id_number",
+        gettext_lazy("ID number"),
+        False,
+        gettext_lazy("18 characters; stored encrypted."),
+    ),
+    Column("phone", gettext_lazy("Phone"), False),
+    Column(
+        "relation",
+        gettext_lazy("Relation to household head"),
+        False,
+        gettext_lazy("户主, 配偶, 子女, 父母, 孙辈 or 其他."),
+    ),
+    Column(
+        "tags",
+        gettext_lazy("Special groups"),
+        False,
+        gettext_lazy("Separate several with 、 or a comma."),
+    ),
+]
+
+BUILDING_COLUMNS = [
+    Column("community", gettext_lazy("Community"), True),
+    Column("compound", gettext_lazy("Compound"), False),
+    Column(
+        "building", gettext_lazy("Building"), True, gettext_lazy("The building number, e.g. 5.")
+    ),
+    Column(
+        "grid", gettext_lazy("Grid"), True, gettext_lazy("The grid must exist in the community.")
+    ),
+    Column(
+        "micro_grid",
+        gettext_lazy("Micro-grid"),
+        False,
+        gettext_lazy("Created in the grid when new; default: compound and building."),
+    ),
+    Column("latitude", gettext_lazy("Latitude"), False),
+    Column("longitude", gettext_lazy("Longitude"), False),
+]
+
+COLUMNS = {ImportKind.RESIDENTS: RESIDENT_COLUMNS, ImportKind.BUILDINGS: BUILDING_COLUMNS}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (wrong type, wrong columns, empty)."""
+
+
+# Reading -----------------------------------------------------------------------------
+
+
+def _header_names(column: Column) -> set[str]:
+    names = {column.key.lower()}
+    for language in ("zh-hans", "zh-hant", "en"):
+        with translation.override(language):
+            names.add(str(column.label).strip().lower())
+    return names
+
+
+def read_rows(path: Path, original_name: str) -> tuple[list[str], Iterator[list[Any]]]:
+    """The header and an iterator over the data rows of an xlsx or csv file."""
+    suffix = Path(original_name).suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise FileProblem(_("This is not an xlsx file Linli can read.")) from exc
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileProblem(_("The file is empty."))
+        return [str(h or "").strip() for h in header], (list(r) for r in rows)
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        # Excel in China saves csv as GBK; everything else sends UTF-8 (with or without BOM).
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileProblem(_("The csv file's text encoding is not UTF-8 or GBK."))
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, None)
+        if header is None:
+            raise FileProblem(_("The file is empty."))
+        return [h.strip() for h in header], iter(reader)
+    raise FileProblem(_("Upload an .xlsx or .csv file."))
+
+
+def map_columns(kind: str, header: list[str]) -> dict[str, int]:
+    """Which position each known column has; a missing required column is a FileProblem."""
+    positions: dict[str, int] = {}
+    for column in COLUMNS[kind]:
+        names = _header_names(column)
+        for index, title in enumerate(header):
+            if title.strip().lower() in names:
+                positions[column.key] = index
+                break
+    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.key not in positions]
+    if missing:
+        raise FileProblem(
+            _("The file lacks these columns: %(columns)s. Download the template to see them all.")
+            % {"columns": "、".join(missing)}
+        )
+    return positions
+
+
+# Checking ----------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a pass over the file found."""
+
+    total: int = 0
+    errors: list[list[Any]] = field(default_factory=list)  # [row, column label, message]
+    error_rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+_SEX = {
+    "男": Sex.MALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "女": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
+}
+_RELATION = {
+    "户主": Relation.HEAD,
+    "戶主": Relation.HEAD,
+    "本人": Relation.HEAD,
+    "配偶": Relation.SPOUSE,
+    "妻": Relation.SPOUSE,
+    "夫": Relation.SPOUSE,
+    "子女": Relation.CHILD,
+    "子": Relation.CHILD,
+    "女": Relation.CHILD,
+    "儿子": Relation.CHILD,
+    "女儿": Relation.CHILD,
+    "父母": Relation.PARENT,
+    "父亲": Relation.PARENT,
+    "母亲": Relation.PARENT,
+    "孙辈": Relation.GRANDCHILD,
+    "孫輩": Relation.GRANDCHILD,
+    "孙子": Relation.GRANDCHILD,
+    "孙女": Relation.GRANDCHILD,
+    "其他": Relation.OTHER,
+    "租户": Relation.OTHER,
+    "租戶": Relation.OTHER,
+}
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_TAG_SPLIT = re.compile(r"[、,，;；\s]+")
+
+
+class ResidentChecker:
+    """Validates resident rows against the database and the user's scope, and writes them."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.labels = {c.key: str(c.label) for c in RESIDENT_COLUMNS}
+        paths = area_paths(user, EDIT_ROLES)
+        buildings = Building.objects.select_related("compound", "community", "micro_grid")
+        self.buildings: dict[tuple[str, str, str], Building] = {}
+        self.out_of_scope: set[tuple[str, str, str]] = set()
+        for b in buildings.iterator(chunk_size=5000):
+            key = (b.community.name, b.compound.name if b.compound else "", b.number)
+            if covers(paths, b.micro_grid.path if b.micro_grid else None):
+                self.buildings[key] = b
+            else:
+                self.out_of_scope.add(key)
+        self.communities = set(
+            Area.objects.filter(kind=AreaKind.COMMUNITY).values_list("name", flat=True)
+        )
+        self.tags = {}
+        for group in SpecialGroup.objects.all():
+            self.tags[group.name] = group
+            self.tags[group.code] = group
+        self.seen_ids: dict[str, int] = {}  # digest → first row
+        self.households: dict[tuple[int, str, str], int] = {}
+
+    def check(self, rowno: int, cells: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
+        """One row to a plan (or None, with its errors added to outcome)."""
+        errors: list[tuple[str, str]] = []
+
+        def err(key: str, message: str) -> None:
+            errors.append((self.labels[key], message))
+
+        values = {k: _text(v) for k, v in cells.items() if k != "birth_date"}
+        for key in ("community", "building", "unit", "room", "name"):
+            if not values.get(key):
+                err(key, _("This column must not be empty."))
+        plan: dict[str, Any] = {"name": values.get("name", "")[:50]}
+        if len(values.get("name", "")) > 50:
+            err("name", _("A name has at most 50 characters."))
+        key = (values.get("community", ""), values.get("compound", ""), values.get("building", ""))
+        building = self.buildings.get(key)
+        if values.get("community") and values["community"] not in self.communities:
+            err("community", _("There is no community of that name."))
+        elif all(key[i] for i in (0, 2)) and building is None:
+            if key in self.out_of_scope:
+                err("building", _("This building is not in your area."))
+            else:
+                err("building", _("Unknown building: import or add the building first."))
+        plan["building"] = building
+        plan["unit"], plan["room"] = values.get("unit", "")[:10], values.get("room", "")[:10]
+
+        number = pii.normalize_id_number(values.get("id_number", ""))
+        plan["id_number"] = number
+        if number:
+            problem = pii.id_number_problem(number)
+            if problem:
+                from linli.places.services import id_number_message
+
+                err("id_number", id_number_message(problem))
+            else:
+                digest = pii.blind_index(number)
+                plan["digest"] = digest
+                first = self.seen_ids.setdefault(digest, rowno)
+                if first != rowno:
+                    err(
+                        "id_number",
+                        _("Duplicate person: the same ID number is on row %(row)s.")
+                        % {"row": first},
+                    )
+
+        sex_text = values.get("sex", "").lower()
+        sex = _SEX.get(sex_text)
+        if sex_text and sex is None:
+            err("sex", _("Write 男 or 女."))
+        try:
+            born = _date(cells.get("birth_date"))
+        except ValueError:
+            born = None
+            err("birth_date", _("Write the date as YYYY-MM-DD."))
+        if number and "digest" in plan:
+            id_born, id_sex = pii.id_number_birth_date(number), pii.id_number_sex(number)
+            if born and born != id_born:
+                err("birth_date", _("The birth date does not match the ID number."))
+            if sex and sex != id_sex:
+                err("sex", _("The sex does not match the ID number."))
+            born, sex = born or id_born, sex or id_sex
+        if sex is None and not any(k == self.labels["sex"] for k, _m in errors):
+            err("sex", _("Give the sex, or an ID number."))
+        plan["sex"], plan["birth_date"] = sex, born
+
+        phone = re.sub(r"[\s()]", "", values.get("phone", ""))
+        if phone and not _PHONE.match(phone):
+            err(
+                "phone",
+                _("A mobile number has 11 digits starting with 1; a landline starts with 0."),
+            )
+        plan["phone"] = phone
+        relation_text = values.get("relation", "")
+        relation = _RELATION.get(relation_text) or (
+            relation_text if relation_text in Relation.values else None
+        )
+        if relation_text and relation is None:
+            err("relation", _("Unknown relation: write 户主, 配偶, 子女, 父母, 孙辈 or 其他."))
+        plan["relation"] = relation or Relation.OTHER
+        tag_ids = []
+        for name in filter(None, _TAG_SPLIT.split(values.get("tags", ""))):
+            group = self.tags.get(name)
+            if group is None:
+                err("tags", _("Unknown special group: %(name)s.") % {"name": name})
+            else:
+                tag_ids.append(group.pk)
+        plan["tags"] = tag_ids
+        if errors:
+            outcome.error_rows += 1
+            for column, message in errors:
+                if len(outcome.errors) < 1000:
+                    outcome.errors.append([rowno, column, message])
+            return None
+        return plan
+
+    def resolve(
+        self, plans: list[tuple[int, dict[str, Any]]], outcome: Outcome
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Find what already exists for a chunk of valid plans (households, residents)."""
+        building_ids = {p["building"].pk for _r, p in plans}
+        for hid, bid, unit, room in Household.objects.filter(
+            building_id__in=building_ids
+        ).values_list("pk", "building_id", "unit", "room"):
+            self.households.setdefault((bid, unit, room), hid)
+        digests = [p["digest"] for _r, p in plans if p.get("digest")]
+        existing = {
+            d: (pk, path)
+            for d, pk, path in Resident.objects.filter(id_number_digest__in=digests).values_list(
+                "id_number_digest", "pk", "household__micro_grid__path"
+            )
+        }
+        paths = area_paths(self.user, EDIT_ROLES)
+        kept = []
+        for rowno, plan in plans:
+            found = existing.get(plan.get("digest", ""))
+            if found and not covers(paths, found[1]):
+                outcome.error_rows += 1
+                outcome.errors.append(
+                    [
+                        rowno,
+                        self.labels["id_number"],
+                        _(
+                            "This person is registered in another area; ask that community to move them."
+                        ),
+                    ]
+                )
+                continue
+            plan["resident_id"] = found[0] if found else None
+            hkey = (plan["building"].pk, plan["unit"], plan["room"])
+            if hkey not in self.households:
+                self.households[hkey] = 0  # created in this file
+                outcome.count("households_created")
+            outcome.count("residents_updated" if found else "residents_created")
+            kept.append((rowno, plan))
+        return kept
+
+    def write(self, plans: list[tuple[int, dict[str, Any]]]) -> None:
+        """Write a chunk of resolved plans: households, then residents, then tags."""
+        new_households = [
+            Household(
+                building=p["building"],
+                unit=p["unit"],
+                room=p["room"],
+                micro_grid=p["building"].micro_grid,
+            )
+            for key, p in {(p["building"].pk, p["unit"], p["room"]): p for _r, p in plans}.items()
+            if not self.households.get(key)
+        ]
+        with transaction.atomic():
+            for h in Household.objects.bulk_create(new_households, batch_size=2000):
+                self.households[(h.building_id, h.unit, h.room)] = h.pk
+            by_name = {
+                (hid, name): pk
+                for pk, hid, name in Resident.objects.filter(
+                    household_id__in={
+                        self.households[(p["building"].pk, p["unit"], p["room"])] for _r, p in plans
+                    },
+                    id_number_digest="",
+                ).values_list("pk", "household_id", "name")
+            }
+            creates, updates, tag_rows = [], [], []
+            for _rowno, p in plans:
+                household_id = self.households[(p["building"].pk, p["unit"], p["room"])]
+                resident = Resident(
+                    household_id=household_id,
+                    name=p["name"],
+                    sex=p["sex"],
+                    birth_date=p["birth_date"],
+                    phone=p["phone"],
+                    relation=p["relation"],
+                    name_initials=pinyin_initials(p["name"])[:20],
+                    phone_last4=re.sub(r"\D", "", p["phone"])[-4:] if p["phone"] else "",
+                )
+                if p["id_number"]:
+                    resident.id_number_encrypted = pii.encrypt(p["id_number"])
+                    resident.id_number_digest = p["digest"]
+                    resident.id_number_masked = pii.mask_id_number(p["id_number"])
+                resident.pk = p["resident_id"] or by_name.get((household_id, p["name"]))
+                (updates if resident.pk else creates).append((resident, p["tags"]))
+            Resident.objects.bulk_create([r for r, _t in creates], batch_size=2000)
+            Resident.objects.bulk_update(
+                [r for r, _t in updates],
+                [
+                    "household",
+                    "name",
+                    "sex",
+                    "birth_date",
+                    "phone",
+                    "relation",
+                    "name_initials",
+                    "phone_last4",
+                    "id_number_encrypted",
+                    "id_number_digest",
+                    "id_number_masked",
+                ],
+                batch_size=1000,
+            )
+            for resident, tags in creates + updates:
+                tag_rows += [
+                    Resident.tags.through(resident_id=resident.pk, specialgroup_id=t) for t in tags
+                ]
+            Resident.tags.through.objects.bulk_create(
+                tag_rows, ignore_conflicts=True, batch_size=5000
+            )
+
+
+class BuildingChecker:
+    """Validates building rows and writes them (moving a building keeps its history)."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.labels = {c.key: str(c.label) for c in BUILDING_COLUMNS}
+        self.paths = area_paths(user, EDIT_ROLES)
+        self.communities = {a.name: a for a in Area.objects.filter(kind=AreaKind.COMMUNITY)}
+        self.grids = {
+            (a.parent.name, a.name): a
+            for a in Area.objects.filter(kind=AreaKind.GRID).select_related("parent")
+            if a.parent
+        }
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def check(self, rowno: int, cells: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
+        errors: list[tuple[str, str]] = []
+        values = {k: _text(v) for k, v in cells.items()}
+
+        def err(key: str, message: str) -> None:
+            errors.append((self.labels[key], message))
+
+        for key in ("community", "building", "grid"):
+            if not values.get(key):
+                err(key, _("This column must not be empty."))
+        community = self.communities.get(values.get("community", ""))
+        if values.get("community") and community is None:
+            err("community", _("There is no community of that name."))
+        grid = self.grids.get((values.get("community", ""), values.get("grid", "")))
+        if community and values.get("grid") and grid is None:
+            err("grid", _("There is no grid of that name in the community."))
+        if grid and not covers(self.paths, grid.path):
+            err("grid", _("This grid is not in your area."))
+        key = (values.get("community", ""), values.get("compound", ""), values.get("building", ""))
+        first = self.seen.setdefault(key, rowno)
+        if first != rowno:
+            err("building", _("The same building is already on row %(row)s.") % {"row": first})
+        coords: dict[str, float | None] = {}
+        for axis, low, high in (("latitude", 3.0, 54.0), ("longitude", 73.0, 136.0)):
+            text = values.get(axis, "")
+            try:
+                coords[axis] = float(text) if text else None
+            except ValueError:
+                coords[axis] = None
+                err(axis, _("Write a number in degrees, e.g. 30.2741."))
+                continue
+            if coords[axis] is not None and not low <= coords[axis] <= high:  # type: ignore[operator]
+                err(axis, _("This is outside China."))
+        if errors:
+            outcome.error_rows += 1
+            for column, message in errors:
+                if len(outcome.errors) < 1000:
+                    outcome.errors.append([rowno, column, message])
+            return None
+        return {
+            "community": community,
+            "compound": values.get("compound", ""),
+            "number": values["building"],
+            "grid": grid,
+            "micro_grid": values.get("micro_grid", ""),
+            **coords,
+        }
+
+    def resolve(
+        self, plans: list[tuple[int, dict[str, Any]]], outcome: Outcome
+    ) -> list[tuple[int, dict[str, Any]]]:
+        for _rowno, p in plans:
+            exists = (
+                Building.objects.filter(
+                    community=p["community"],
+                    compound__name=p["compound"] or None,
+                    number=p["number"],
+                ).exists()
+                if p["compound"]
+                else Building.objects.filter(
+                    community=p["community"], compound__isnull=True, number=p["number"]
+                ).exists()
+            )
+            outcome.count("buildings_updated" if exists else "buildings_created")
+        return plans
+
+    def write(self, plans: list[tuple[int, dict[str, Any]]]) -> None:
+        from linli.places.services import area_create, building_move
+
+        with transaction.atomic():
+            for _rowno, p in plans:
+                compound = None
+                if p["compound"]:
+                    compound, _c = Compound.objects.get_or_create(
+                        community=p["community"], name=p["compound"]
+                    )
+                micro_name = p["micro_grid"] or _("%(compound)s building %(number)s") % {
+                    "compound": p["compound"],
+                    "number": p["number"],
+                }
+                micro = Area.objects.filter(
+                    kind=AreaKind.MICROGRID, parent=p["grid"], name=micro_name
+                ).first()
+                if micro is None:
+                    micro = area_create(kind=AreaKind.MICROGRID, name=micro_name, parent=p["grid"])
+                building = Building.objects.filter(
+                    community=p["community"], compound=compound, number=p["number"]
+                ).first()
+                if building is None:
+                    Building.objects.create(
+                        community=p["community"],
+                        compound=compound,
+                        number=p["number"],
+                        micro_grid=micro,
+                        latitude=p["latitude"],
+                        longitude=p["longitude"],
+                    )
+                    continue
+                if building.micro_grid_id != micro.pk:
+                    building_move(building=building, to=micro, by=self.user, note=_("Import"))
+                if p["latitude"] is not None:
+                    Building.objects.filter(pk=building.pk).update(
+                        latitude=p["latitude"], longitude=p["longitude"]
+                    )
+
+
+CHECKERS: dict[str, Callable[[User], Any]] = {
+    ImportKind.RESIDENTS: ResidentChecker,
+    ImportKind.BUILDINGS: BuildingChecker,
+}
+
+
+def run_file(
+    *,
+    kind: str,
+    path: Path,
+    original_name: str,
+    user: User,
+    write: bool,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> Outcome:
+    """Check (write=False) or import (write=True) a file, chunk by chunk.
+
+    Steps:
+    1. Read the header and map it to the known columns (a missing column stops here).
+    2. For each chunk of rows: check each row, then resolve the valid ones against what
+       the database already holds; when writing, write the chunk and report progress.
+    """
+    header, rows = read_rows(path, original_name)
+    positions = map_columns(kind, header)
+    checker = CHECKERS[kind](user)
+    outcome = Outcome()
+    all_rows = list(rows)
+    total = sum(1 for r in all_rows if any(_text(c) for c in r))
+    progress(0, total)
+    chunk: list[tuple[int, dict[str, Any]]] = []
+    done = 0
+    for rowno, row in enumerate(all_rows, start=2):  # row 1 is the header, as Excel counts
+        if not any(_text(c) for c in row):
+            continue
+        outcome.total += 1
+        cells = {key: row[index] if index < len(row) else None for key, index in positions.items()}
+        plan = checker.check(rowno, cells, outcome)
+        if plan is not None:
+            chunk.append((rowno, plan))
+        done += 1
+        if len(chunk) >= CHUNK or done == total:
+            kept = checker.resolve(chunk, outcome)
+            if write and kept:
+                checker.write(kept)
+            chunk = []
+            progress(done, total)
+    if chunk:
+        kept = checker.resolve(chunk, outcome)
+        if write and kept:
+            checker.write(kept)
+    progress(total, total)
+    return outcome
