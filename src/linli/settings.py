@@ -134,6 +134,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
+            # 64 MB of page cache: index inserts and searches over a million residents
+            # stay in memory instead of going back to the file.
+            "PRAGMA cache_size=-65536;"
         ),
     }
     # Tests use a file, not shared-cache memory, whose table locks ignore the busy timeout:

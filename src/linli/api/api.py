@@ -122,10 +122,12 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _routers() -> None:
     from linli.accounts.api import router as accounts_router
+    from linli.party.api import router as party_router
     from linli.places.api import router as places_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", places_router)
+    api.add_router("/", party_router)
 
 
 _routers()

@@ -43,24 +43,35 @@ def _master_key() -> bytes:
     return key
 
 
+@cache
 def _subkey(purpose: bytes) -> bytes:
     # Separate keys for encryption and for the blind index, derived from the one secret.
     return hmac.new(_master_key(), purpose, hashlib.sha256).digest()
 
 
+@cache
+def _cipher() -> AESGCM:
+    return AESGCM(_subkey(b"linli-field-encryption"))
+
+
 def encrypt(plain: str) -> str:
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_subkey(b"linli-field-encryption")).encrypt(nonce, plain.encode(), None)
-    return base64.b64encode(nonce + sealed).decode()
+    return base64.b64encode(nonce + _cipher().encrypt(nonce, plain.encode(), None)).decode()
 
 
 def decrypt(token: str) -> str:
     blob = base64.b64decode(token)
-    return AESGCM(_subkey(b"linli-field-encryption")).decrypt(blob[:12], blob[12:], None).decode()
+    return _cipher().decrypt(blob[:12], blob[12:], None).decode()
 
 
 def blind_index(value: str) -> str:
     return hmac.new(_subkey(b"linli-blind-index"), value.encode(), hashlib.sha256).hexdigest()
+
+
+def forget_keys() -> None:
+    """After FIELD_ENCRYPTION_KEY changed (tests, key rotation tooling)."""
+    for cached in (_master_key, _subkey, _cipher):
+        cached.cache_clear()
 
 
 def normalize_id_number(value: str) -> str:
@@ -68,7 +79,10 @@ def normalize_id_number(value: str) -> str:
 
 
 def id_number_check_char(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    total = 0
+    for digit, weight in zip(first17, _WEIGHTS, strict=True):
+        total += (ord(digit) - 48) * weight
+    return _CHECK[total % 11]
 
 
 def id_number_problem(value: str) -> str | None:

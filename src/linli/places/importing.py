@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.scope import EDIT_ROLES, area_paths, covers
 from linli.lib import pii
+from linli.lib.bulk import fast_insert, relax_durability_for_this_transaction, residents_by_digest
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
     Area,
@@ -48,6 +50,19 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 CHUNK = 5000
+_RESIDENT_FIELDS = (
+    "household_id",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "relation",
+    "name_initials",
+    "phone_last4",
+    "id_number_encrypted",
+    "id_number_digest",
+    "id_number_masked",
+)
 
 
 @dataclass(frozen=True)
@@ -208,6 +223,7 @@ class Outcome:
     errors: list[list[Any]] = field(default_factory=list)  # [row, column label, message]
     error_rows: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    stopped_at: int | None = None  # the first row of a chunk not written (stop_on_error)
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -219,6 +235,13 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _blank(row: list[Any]) -> bool:
+    try:
+        return not "".join(row).strip()  # csv: all strings
+    except TypeError:
+        return not any(_text(c) for c in row)
 
 
 def _date(value: Any) -> date | None:
@@ -268,6 +291,26 @@ _RELATION = {
     "租户": Relation.OTHER,
     "租戶": Relation.OTHER,
 }
+
+
+@lru_cache(maxsize=300_000)
+def _id_facts(raw: str) -> tuple[str, str | None, date | None, str, str]:
+    """(normalised number, problem, birth date, sex, blind index), computed once per number:
+    a file is read twice (check, then write) and the same people recur across files."""
+    number = pii.normalize_id_number(raw)
+    problem = pii.id_number_problem(number)
+    if problem:
+        return number, problem, None, "", ""
+    return (
+        number,
+        None,
+        pii.id_number_birth_date(number),
+        pii.id_number_sex(number),
+        pii.blind_index(number),
+    )
+
+
+_DIGITS = re.compile(r"\D")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -297,6 +340,7 @@ class ResidentChecker:
             self.tags[group.code] = group
         self.seen_ids: dict[str, int] = {}  # digest → first row
         self.households: dict[tuple[int, str, str], int] = {}
+        self.loaded_buildings: set[int] = set()
 
     def check(self, rowno: int, cells: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
         """One row to a plan (or None, with its errors added to outcome)."""
@@ -305,7 +349,11 @@ class ResidentChecker:
         def err(key: str, message: str) -> None:
             errors.append((self.labels[key], message))
 
-        values = {k: _text(v) for k, v in cells.items() if k != "birth_date"}
+        values = {
+            k: v.strip() if type(v) is str else _text(v)
+            for k, v in cells.items()
+            if k != "birth_date"
+        }
         for key in ("community", "building", "unit", "room", "name"):
             if not values.get(key):
                 err(key, _("This column must not be empty."))
@@ -314,28 +362,27 @@ class ResidentChecker:
             err("name", _("A name has at most 50 characters."))
         key = (values.get("community", ""), values.get("compound", ""), values.get("building", ""))
         building = self.buildings.get(key)
-        if values.get("community") and values["community"] not in self.communities:
-            err("community", _("There is no community of that name."))
-        elif all(key[i] for i in (0, 2)) and building is None:
-            if key in self.out_of_scope:
+        if building is None and values.get("community"):
+            if values["community"] not in self.communities:
+                err("community", _("There is no community of that name."))
+            elif key[2] and key in self.out_of_scope:
                 err("building", _("This building is not in your area."))
-            else:
+            elif key[2]:
                 err("building", _("Unknown building: import or add the building first."))
         plan["building"] = building
         plan["unit"], plan["room"] = values.get("unit", "")[:10], values.get("room", "")[:10]
 
-        number = pii.normalize_id_number(values.get("id_number", ""))
-        plan["id_number"] = number
-        if number:
-            problem = pii.id_number_problem(number)
-            if problem:
+        number = values.get("id_number", "")
+        facts = _id_facts(number) if number else None
+        plan["id_number"] = facts[0] if facts else ""
+        if facts:
+            if facts[1]:
                 from linli.places.services import id_number_message
 
-                err("id_number", id_number_message(problem))
+                err("id_number", id_number_message(facts[1]))
             else:
-                digest = pii.blind_index(number)
-                plan["digest"] = digest
-                first = self.seen_ids.setdefault(digest, rowno)
+                plan["digest"] = facts[4]
+                first = self.seen_ids.setdefault(facts[4], rowno)
                 if first != rowno:
                     err(
                         "id_number",
@@ -352,8 +399,8 @@ class ResidentChecker:
         except ValueError:
             born = None
             err("birth_date", _("Write the date as YYYY-MM-DD."))
-        if number and "digest" in plan:
-            id_born, id_sex = pii.id_number_birth_date(number), pii.id_number_sex(number)
+        if facts and "digest" in plan:
+            id_born, id_sex = facts[2], facts[3]
             if born and born != id_born:
                 err("birth_date", _("The birth date does not match the ID number."))
             if sex and sex != id_sex:
@@ -397,18 +444,15 @@ class ResidentChecker:
         self, plans: list[tuple[int, dict[str, Any]]], outcome: Outcome
     ) -> list[tuple[int, dict[str, Any]]]:
         """Find what already exists for a chunk of valid plans (households, residents)."""
-        building_ids = {p["building"].pk for _r, p in plans}
+        # Each building's households are read once per file; new ones are added as written.
+        building_ids = {p["building"].pk for _r, p in plans} - self.loaded_buildings
+        self.loaded_buildings |= building_ids
         for hid, bid, unit, room in Household.objects.filter(
             building_id__in=building_ids
         ).values_list("pk", "building_id", "unit", "room"):
             self.households.setdefault((bid, unit, room), hid)
         digests = [p["digest"] for _r, p in plans if p.get("digest")]
-        existing = {
-            d: (pk, path)
-            for d, pk, path in Resident.objects.filter(id_number_digest__in=digests).values_list(
-                "id_number_digest", "pk", "household__micro_grid__path"
-            )
-        }
+        existing = {d: (pk, path) for d, pk, path in residents_by_digest(digests)}
         paths = area_paths(self.user, EDIT_ROLES)
         kept = []
         for rowno, plan in plans:
@@ -436,47 +480,72 @@ class ResidentChecker:
 
     def write(self, plans: list[tuple[int, dict[str, Any]]]) -> None:
         """Write a chunk of resolved plans: households, then residents, then tags."""
-        new_households = [
-            Household(
-                building=p["building"],
-                unit=p["unit"],
-                room=p["room"],
-                micro_grid=p["building"].micro_grid,
-            )
-            for key, p in {(p["building"].pk, p["unit"], p["room"]): p for _r, p in plans}.items()
-            if not self.households.get(key)
-        ]
+        new_keys = {
+            (p["building"].pk, p["unit"], p["room"]): p["building"]
+            for _r, p in plans
+            if not self.households.get((p["building"].pk, p["unit"], p["room"]))
+        }
         with transaction.atomic():
-            for h in Household.objects.bulk_create(new_households, batch_size=2000):
-                self.households[(h.building_id, h.unit, h.room)] = h.pk
-            by_name = {
-                (hid, name): pk
-                for pk, hid, name in Resident.objects.filter(
-                    household_id__in={
-                        self.households[(p["building"].pk, p["unit"], p["room"])] for _r, p in plans
-                    },
-                    id_number_digest="",
-                ).values_list("pk", "household_id", "name")
+            relax_durability_for_this_transaction()
+            if new_keys:
+                # Read back only the rows just written: ids above the highest before.
+                before = Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                fast_insert(
+                    Household,
+                    ("building_id", "unit", "room", "micro_grid_id"),
+                    [
+                        (bid, unit, room, b.micro_grid_id)
+                        for (bid, unit, room), b in new_keys.items()
+                    ],
+                )
+                for hid, bid, unit, room in Household.objects.filter(pk__gt=before).values_list(
+                    "pk", "building_id", "unit", "room"
+                ):
+                    if (bid, unit, room) in new_keys:
+                        self.households[(bid, unit, room)] = hid
+            # People without an ID number are matched by name within their household.
+            unnamed = {
+                self.households[(p["building"].pk, p["unit"], p["room"])]
+                for _r, p in plans
+                if not p.get("digest")
             }
-            creates, updates, tag_rows = [], [], []
+            by_name = (
+                {
+                    (hid, name): pk
+                    for pk, hid, name in Resident.objects.filter(
+                        household_id__in=unnamed, id_number_digest=""
+                    ).values_list("pk", "household_id", "name")
+                }
+                if unnamed
+                else {}
+            )
+            fast_rows, slow = [], []
             for _rowno, p in plans:
                 household_id = self.households[(p["building"].pk, p["unit"], p["room"])]
-                resident = Resident(
-                    household_id=household_id,
-                    name=p["name"],
-                    sex=p["sex"],
-                    birth_date=p["birth_date"],
-                    phone=p["phone"],
-                    relation=p["relation"],
-                    name_initials=pinyin_initials(p["name"])[:20],
-                    phone_last4=re.sub(r"\D", "", p["phone"])[-4:] if p["phone"] else "",
+                number = p["id_number"]
+                values = (
+                    household_id,
+                    p["name"],
+                    p["sex"],
+                    p["birth_date"],
+                    p["phone"],
+                    p["relation"],
+                    pinyin_initials(p["name"])[:20],
+                    _DIGITS.sub("", p["phone"])[-4:] if p["phone"] else "",
+                    pii.encrypt(number) if number else "",
+                    p.get("digest", ""),
+                    pii.mask_id_number(number) if number else "",
                 )
-                if p["id_number"]:
-                    resident.id_number_encrypted = pii.encrypt(p["id_number"])
-                    resident.id_number_digest = p["digest"]
-                    resident.id_number_masked = pii.mask_id_number(p["id_number"])
-                resident.pk = p["resident_id"] or by_name.get((household_id, p["name"]))
-                (updates if resident.pk else creates).append((resident, p["tags"]))
+                pk = p["resident_id"] or by_name.get((household_id, p["name"]))
+                if pk is None and not p["tags"]:
+                    fast_rows.append(values)  # the common case: a new person, no tags
+                else:
+                    resident = Resident(pk=pk, **dict(zip(_RESIDENT_FIELDS, values, strict=True)))
+                    slow.append((resident, p["tags"]))
+            fast_insert(Resident, _RESIDENT_FIELDS, fast_rows)
+            creates = [(r, t) for r, t in slow if r.pk is None]
+            updates = [(r, t) for r, t in slow if r.pk is not None]
+            # Tagged newcomers (few) go through bulk_create, which returns their ids.
             Resident.objects.bulk_create([r for r, _t in creates], batch_size=2000)
             Resident.objects.bulk_update(
                 [r for r, _t in updates],
@@ -495,10 +564,11 @@ class ResidentChecker:
                 ],
                 batch_size=1000,
             )
-            for resident, tags in creates + updates:
-                tag_rows += [
-                    Resident.tags.through(resident_id=resident.pk, specialgroup_id=t) for t in tags
-                ]
+            tag_rows = [
+                Resident.tags.through(resident_id=resident.pk, specialgroup_id=tag)
+                for resident, tags in slow
+                for tag in tags
+            ]
             Resident.tags.through.objects.bulk_create(
                 tag_rows, ignore_conflicts=True, batch_size=5000
             )
@@ -639,6 +709,7 @@ def run_file(
     user: User,
     write: bool,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    stop_on_error: bool = False,
 ) -> Outcome:
     """Check (write=False) or import (write=True) a file, chunk by chunk.
 
@@ -651,29 +722,32 @@ def run_file(
     positions = map_columns(kind, header)
     checker = CHECKERS[kind](user)
     outcome = Outcome()
-    all_rows = list(rows)
-    total = sum(1 for r in all_rows if any(_text(c) for c in r))
+    # Row numbers as Excel counts them (the header is row 1); blank rows are skipped.
+    numbered = [(n, row) for n, row in enumerate(rows, start=2) if not _blank(row)]
+    total = len(numbered)
     progress(0, total)
     chunk: list[tuple[int, dict[str, Any]]] = []
     done = 0
-    for rowno, row in enumerate(all_rows, start=2):  # row 1 is the header, as Excel counts
-        if not any(_text(c) for c in row):
-            continue
+    errors_before = 0
+    width = max(positions.values()) + 1
+    for rowno, row in numbered:
         outcome.total += 1
-        cells = {key: row[index] if index < len(row) else None for key, index in positions.items()}
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        cells = {key: row[index] for key, index in positions.items()}
         plan = checker.check(rowno, cells, outcome)
         if plan is not None:
             chunk.append((rowno, plan))
         done += 1
         if len(chunk) >= CHUNK or done == total:
             kept = checker.resolve(chunk, outcome)
+            if stop_on_error and outcome.error_rows > errors_before:
+                outcome.stopped_at = chunk[0][0] if chunk else rowno
+                break
             if write and kept:
                 checker.write(kept)
+            errors_before = outcome.error_rows
             chunk = []
             progress(done, total)
-    if chunk:
-        kept = checker.resolve(chunk, outcome)
-        if write and kept:
-            checker.write(kept)
     progress(total, total)
     return outcome

@@ -442,9 +442,9 @@ def import_run_process(*, run_id: int, write: bool) -> None:
     """The worker's part: check a file, or import it (checking it again first).
 
     Steps:
-    1. Check the whole file against the database as it is now.
-    2. For an import of the whole file, stop if any row is bad: nothing is written.
-    3. Otherwise write it chunk by chunk (bad rows skipped when only valid rows were asked).
+    1. A check reads every row and records what would change and every bad row.
+    2. An import reads the file again, checking and writing chunk by chunk (bad rows are
+       skipped when only the valid rows were asked for).
     """
     from pathlib import Path
 
@@ -461,29 +461,33 @@ def import_run_process(*, run_id: int, write: bool) -> None:
 
     if not write:
         runs.update(status=ImportStatus.VALIDATING)
+    path = Path(run.file.path)
     try:
+        # One pass: each chunk is checked against the database as it is now, then written.
+        # Importing the whole file stops before the first chunk with a bad row, which can
+        # only happen if the data changed since the check (someone else imported the same
+        # people meanwhile); what was written stays, and importing again does not duplicate.
         outcome = run_file(
             kind=run.kind,
-            path=Path(run.file.path),
+            path=path,
             original_name=run.original_name,
             user=run.created_by,
-            write=False,
+            write=write,
             progress=progress,
+            stop_on_error=write and not run.valid_only,
         )
-        if write and (run.valid_only or outcome.error_rows == 0):
-            outcome = run_file(
-                kind=run.kind,
-                path=Path(run.file.path),
-                original_name=run.original_name,
-                user=run.created_by,
-                write=True,
-                progress=progress,
-            )
-            status = ImportStatus.DONE
-        elif write:
-            status = ImportStatus.INVALID  # the data changed since the check: nothing written
-        else:
+        if not write:
             status = ImportStatus.VALID if outcome.error_rows == 0 else ImportStatus.INVALID
+        elif outcome.stopped_at:
+            status = ImportStatus.INVALID
+            runs.update(
+                message=_(
+                    "The data changed since the check. Rows before row %(row)s were imported; correct the rows listed and import the file again (rows already imported are not duplicated)."
+                )
+                % {"row": outcome.stopped_at}
+            )
+        else:
+            status = ImportStatus.DONE
     except FileProblem as problem:
         runs.update(status=ImportStatus.INVALID, message=str(problem), finished_at=timezone.now())
         return

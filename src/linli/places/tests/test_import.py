@@ -1,0 +1,306 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from linli.accounts.models import RoleAssignment
+from linli.jobs.services import job_work_once
+from linli.lib import pii
+from linli.places.importing import run_file
+from linli.places.models import Building, BuildingMove, Household, ImportRun, Resident
+
+HEADER = [
+    "社区",
+    "小区",
+    "楼栋",
+    "单元",
+    "房号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "手机号",
+    "与户主关系",
+    "特殊人群",
+]
+
+
+def id_number(n: int, born: str = "19560308", male: bool = False) -> str:
+    seq = (n * 2 + (1 if male else 0)) % 1000
+    first17 = f"330106{born}{seq:03d}"
+    return first17 + pii.id_number_check_char(first17)
+
+
+def first_building(user) -> Building:
+    area = RoleAssignment.objects.get(user=user).area
+    return (
+        Building.objects.filter(micro_grid__path__startswith=area.path)
+        .select_related("compound", "community")
+        .first()
+    )
+
+
+def address(b: Building) -> list[str]:
+    return [b.community.name, b.compound.name if b.compound else "", b.number]
+
+
+def csv_file(
+    rows: list[list[str]], header=HEADER, encoding="utf-8-sig", name="居民.csv"
+) -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")
+
+
+def upload(client, file, kind="residents") -> ImportRun:
+    response = client.post("/places/imports/", {"kind": kind, "file": file})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job_work_once(worker="test")
+    return ImportRun.objects.latest("pk")
+
+
+def apply(client, run, valid_only=False) -> ImportRun:
+    client.post(f"/places/imports/{run.pk}/apply/", {"valid_only": "1"} if valid_only else {})
+    job_work_once(worker="test")
+    run.refresh_from_db()
+    return run
+
+
+def test_a_file_with_bad_rows_is_rejected_with_precise_reasons_and_writes_nothing(client, world):
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    good = id_number(1)
+    bad_checksum = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows = [
+        [
+            *address(b),
+            "9",
+            "901",
+            "王秀兰",
+            "女",
+            "1956-03-08",
+            good,
+            "13900001111",
+            "户主",
+            "独居老人",
+        ],
+        [*address(b), "9", "902", "李建国", "男", "", bad_checksum, "", "户主", ""],
+        [b.community.name, b.compound.name, "999", "1", "101", "赵敏", "女", "", "", "", "", ""],
+        [*address(b), "9", "903", "王秀兰", "女", "", good, "", "配偶", ""],
+        [*address(b), "9", "904", "陈", "未知", "1990-02-30", "", "12345", "", "外星人"],
+        [*address(b), "9", "905", "", "男", "", "", "", "", ""],
+    ]
+    before = (Resident.objects.count(), Household.objects.count())
+    run = upload(client, csv_file(rows))
+    assert run.status == "invalid"
+    assert run.total_rows == 6 and run.error_count == 5
+    errors = {(row, column): message for row, column, message in run.errors}
+    assert errors[(3, "身份证号")] == "身份证号校验位错误，请检查是否输错。"
+    assert errors[(4, "楼栋")] == "楼栋不存在：请先导入或添加楼栋。"
+    assert errors[(5, "身份证号")] == "人员重复：第 2 行已有相同的身份证号。"
+    assert errors[(6, "性别")] == "请填写“男”或“女”。"
+    assert errors[(6, "出生日期")] == "日期请按 YYYY-MM-DD 填写。"
+    assert errors[(6, "手机号")] == "手机号为以 1 开头的 11 位数字；固定电话以 0 开头。"
+    assert errors[(6, "特殊人群")] == "未知的特殊人群类别：外星人。"
+    assert errors[(7, "姓名")] == "此列不能为空。"
+    assert (Resident.objects.count(), Household.objects.count()) == before
+    # The whole file cannot be imported while it has errors…
+    assert apply(client, run).status == "invalid"
+    assert (Resident.objects.count(), Household.objects.count()) == before
+    # …but the valid rows can be, on request.
+    run = apply(client, run, valid_only=True)
+    assert run.status == "done"
+    assert Resident.objects.count() == before[0] + 1
+    wang = Resident.objects.get(name="王秀兰", household__unit="9", household__room="901")
+    assert wang.household.address == f"{b.number}-9-901"
+    assert pii.decrypt(wang.id_number_encrypted) == good
+    assert [t.code for t in wang.tags.all()] == ["elderly_alone"]
+
+
+def test_a_valid_file_imports_and_importing_it_again_changes_nothing(client, world):
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+    rows = [
+        [
+            *address(b),
+            "8",
+            f"{100 + i}",
+            f"测试{i}号",
+            "",
+            "",
+            id_number(i, male=i % 2 == 1),
+            "",
+            "户主",
+            "",
+        ]
+        for i in range(30)
+    ]
+    run = upload(client, csv_file(rows))
+    assert run.status == "valid"
+    assert run.summary == {"households_created": 30, "residents_created": 30}
+    assert apply(client, run).status == "done"
+    created = Resident.objects.filter(name__startswith="测试")
+    assert created.count() == 30
+    assert {r.sex for r in created} == {"m", "f"}  # taken from the ID numbers
+    again = upload(client, csv_file(rows))
+    assert again.summary == {"residents_updated": 30}
+    apply(client, again)
+    assert Resident.objects.filter(name__startswith="测试").count() == 30
+
+
+def test_a_file_with_wrong_columns_is_refused_as_a_whole(client, world):
+    client.force_login(world.community)
+    run = upload(client, csv_file([["a", "b"]], header=["名字", "电话"]))
+    assert run.status == "invalid"
+    assert run.message.startswith("文件缺少以下列：社区、楼栋、单元、房号、姓名")
+
+
+def test_a_gbk_csv_from_excel_is_read(client, world):
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+    run = upload(
+        client,
+        csv_file(
+            [[*address(b), "7", "701", "刘德华", "男", "1961-09-27", "", "", "户主", ""]],
+            encoding="gb18030",
+        ),
+    )
+    assert run.status == "valid", run.errors or run.message
+
+
+def test_an_xlsx_made_from_the_template_imports(client, world):
+    client.force_login(world.community)
+    template = client.get("/places/imports/template/residents.xlsx")
+    assert template.status_code == 200
+    header = next(
+        load_workbook(io.BytesIO(template.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert list(header) == HEADER
+    b = first_building(world.gridworker)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(header))
+    sheet.append(
+        [
+            *address(b),
+            6,
+            601,
+            "周芳",
+            "女",
+            None,
+            id_number(77),
+            13700001234,
+            "户主",
+            "独居老人、残疾人",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    run = upload(client, SimpleUploadedFile("居民.xlsx", buffer.getvalue()))
+    assert run.status == "valid", run.errors
+    apply(client, run)
+    zhou = Resident.objects.get(name="周芳", household__room="601", household__unit="6")
+    assert zhou.phone == "13700001234" and zhou.birth_date.isoformat() == "1956-03-08"
+    assert {t.code for t in zhou.tags.all()} == {"elderly_alone", "disabled"}
+
+
+def test_a_grid_worker_cannot_import_into_another_grid(client, world):
+    client.force_login(world.gridworker)
+    grid = RoleAssignment.objects.get(user=world.gridworker).area
+    other = (
+        Building.objects.exclude(micro_grid__path__startswith=grid.path)
+        .select_related("compound", "community")
+        .first()
+    )
+    run = upload(
+        client, csv_file([[*address(other), "1", "1", "钱多多", "男", "", "", "", "", ""]])
+    )
+    assert run.errors == [[2, "楼栋", "该楼栋不在您负责的区域内。"]]
+
+
+def test_an_unreadable_upload_gets_a_clear_message(client, world):
+    client.force_login(world.community)
+    response = client.post(
+        "/places/imports/", {"kind": "residents", "file": SimpleUploadedFile("x.pdf", b"%PDF")}
+    )
+    assert response.status_code == 200
+    assert "请上传 .xlsx 或 .csv 文件。" in response.content.decode()
+    run = upload(client, SimpleUploadedFile("坏.xlsx", b"not a zip"))
+    assert run.status == "invalid" and run.message == "这不是邻里能读取的 xlsx 文件。"
+
+
+def test_a_double_click_on_import_queues_it_once(client, world):
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+    run = upload(
+        client,
+        csv_file([[*address(b), "5", "501", "孙丽", "女", "1980-01-01", "", "", "户主", ""]]),
+    )
+    client.post(f"/places/imports/{run.pk}/apply/")
+    second = client.post(f"/places/imports/{run.pk}/apply/", follow=True)
+    assert "该文件现在无法导入" in second.content.decode()
+    job_work_once(worker="test")
+    assert Resident.objects.filter(name="孙丽").count() == 1
+
+
+def test_buildings_import_creates_and_moves_buildings_keeping_history(client, world):
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+    grid = b.micro_grid.parent
+    header = ["社区", "小区", "楼栋", "网格", "微网格", "纬度", "经度"]
+    rows = [
+        [b.community.name, b.compound.name, "88", grid.name, "", "30.21", "120.11"],
+        [b.community.name, b.compound.name, b.number, grid.name, "新划微网格", "", ""],
+    ]
+    run = upload(client, csv_file(rows, header=header, name="楼栋.csv"), kind="buildings")
+    assert run.status == "valid", run.errors or run.message
+    assert run.summary == {"buildings_created": 1, "buildings_updated": 1}
+    apply(client, run)
+    assert Building.objects.filter(compound=b.compound, number="88").exists()
+    b.refresh_from_db()
+    assert b.micro_grid.name == "新划微网格"
+    move = BuildingMove.objects.get(building=b)
+    assert move.to_micro_grid == b.micro_grid and move.moved_by == world.community
+    assert set(b.households.values_list("micro_grid", flat=True)) == {b.micro_grid_id}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_50k_row_file_imports_with_progress_reports(world, tmp_path):
+    b = first_building(world.gridworker)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        for i in range(50_000):
+            writer.writerow(
+                [
+                    *address(b),
+                    str(10 + i // 1000),
+                    str(i % 1000),
+                    f"居民{i}",
+                    "女" if i % 2 else "男",
+                    "1980-01-01",
+                    "",
+                    f"139{i:08d}",
+                    "户主",
+                    "",
+                ]
+            )
+    reports: list[tuple[int, int]] = []
+    outcome = run_file(
+        kind="residents",
+        path=path,
+        original_name="big.csv",
+        user=world.community,
+        write=True,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert outcome.error_rows == 0 and outcome.total == 50_000
+    assert len(reports) >= 10
+    assert [d for d, _t in reports] == sorted(d for d, _t in reports)
+    assert reports[-1] == (50_000, 50_000)
+    assert Resident.objects.filter(name__startswith="居民").count() == 50_000
