@@ -71,7 +71,7 @@ def main() -> None:
     all_ms: list[float] = []
     for role, user in personas.items():
         for kind, values in queries.items():
-            ms = [timed(lambda q=q: search(user, q)) * 1000 for q in values]  # type: ignore[misc]
+            ms = [timed(lambda q=q, u=user: search(u, q)) * 1000 for q in values]
             all_ms += ms
             rows.append(
                 (

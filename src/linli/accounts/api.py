@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from linli.accounts.models import ApiToken, PersonalDataAccess, Role, RoleAssignment
 from linli.accounts.services import api_token_create, api_token_revoke, role_assign, role_revoke
+from linli.api.auth import api_user
 from linli.api.pagination import PagePagination
 
 router = Router(tags=["accounts"])
@@ -80,7 +81,7 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    token, raw = api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
+    token, raw = api_token_create(user=api_user(request), name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "key": raw})
 
 
@@ -165,8 +166,8 @@ def role_create(request: HttpRequest, payload: AssignmentIn) -> Status:
     assignment = role_assign(
         user=user,
         role=payload.role,
-        by=request.user,
-        area=area,  # type: ignore[arg-type]
+        by=api_user(request),
+        area=area,
         household=household,
         department=department,
         compound=compound,
@@ -179,7 +180,7 @@ def role_delete(request: HttpRequest, assignment_id: int) -> Status:
     assignment = get_object_or_404(
         RoleAssignment.objects.visible_to(request.user), pk=assignment_id
     )
-    role_revoke(assignment=assignment, by=request.user)  # type: ignore[arg-type]
+    role_revoke(assignment=assignment, by=api_user(request))
     return Status(204, None)
 
 

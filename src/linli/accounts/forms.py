@@ -29,9 +29,15 @@ class PersonForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[])
-    area = forms.ModelChoiceField(label=_("Place"), queryset=None, required=False)  # type: ignore[arg-type]
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)  # type: ignore[arg-type]
-    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None, required=False)  # type: ignore[arg-type]
+    area: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Place"), queryset=None, required=False
+    )
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, required=False
+    )
+    compound: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Compound"), queryset=None, required=False
+    )
 
     def __init__(
         self, *args: Any, areas: Any, compounds: Any, roles: list[tuple[str, str]], **kwargs: Any

@@ -69,7 +69,9 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
 
 def _person_form(request: AuthedRequest) -> PersonForm:
     roles = [
-        (r.value, r.label) for r in Role if r != Role.ADMINISTRATOR or is_unrestricted(request.user)
+        (r.value, str(r.label))
+        for r in Role
+        if r != Role.ADMINISTRATOR or is_unrestricted(request.user)
     ]
     paths = area_paths(request.user, MANAGER_ROLES) if not is_unrestricted(request.user) else None
     areas = (

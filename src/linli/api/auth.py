@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
 
+from linli.accounts.models import User
 from linli.accounts.services import api_token_authenticate
 
 
@@ -18,6 +19,13 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def api_user(request: HttpRequest) -> User:
+    """The authenticated user of an API call (every endpoint requires AUTH)."""
+    user = request.user
+    assert user.is_authenticated
+    return user
 
 
 # Session first: the browser's pages call the API with their cookie (and CSRF token).

@@ -99,7 +99,7 @@ class Names:
 
     def __post_init__(self) -> None:
         self.surnames = list(PersonProvider.last_names)
-        self.weights = list(PersonProvider.last_names.values())  # type: ignore[attr-defined]
+        self.weights = list(PersonProvider.last_names.values())
 
     def surname(self) -> str:
         return self.rng.choices(self.surnames, self.weights)[0]
@@ -375,9 +375,9 @@ class DemoBuilder:
                 PartyOrg(
                     kind=OrgKind.GROUP,
                     name=WORDS["party_group"].format(name=m.name),
-                    parent=branch_of[m.parent_id],
+                    parent=branch_of[m.parent_id or 0],
                     area=m,
-                )  # type: ignore[index]
+                )
                 for m in microgrids
             ],
             batch_size=2000,

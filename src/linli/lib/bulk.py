@@ -16,12 +16,12 @@ from django.db import connection, models
 
 
 def fast_insert(
-    model: type[models.Model], fields: Sequence[str], rows: list[Sequence[Any]]
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)  # type: ignore[union-attr,arg-type]
     if connection.vendor == "postgresql":
         # COPY is PostgreSQL's bulk path: several times faster than any INSERT.
         with connection.cursor() as cursor:

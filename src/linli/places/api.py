@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from linli.api.auth import api_user
 from linli.api.pagination import PagePagination
 from linli.lib.xlsx import xlsx_response
 from linli.places import exports
@@ -223,7 +224,7 @@ def building_move_api(request: HttpRequest, building_id: int, payload: MoveIn) -
         Area.objects.visible_to(request.user).filter(kind=AreaKind.MICROGRID),
         pk=payload.micro_grid_id,
     )
-    building_move(building=building, to=target, by=request.user, note=payload.note)  # type: ignore[arg-type]
+    building_move(building=building, to=target, by=api_user(request), note=payload.note)
     building.refresh_from_db()
     return building
 
@@ -329,8 +330,8 @@ def resident_reveal_api(request: HttpRequest, resident_id: int, payload: RevealI
     )
     try:
         value = resident_reveal(
-            resident=resident, field=payload.field, reason=payload.reason, by=request.user
-        )  # type: ignore[arg-type]
+            resident=resident, field=payload.field, reason=payload.reason, by=api_user(request)
+        )
     except DomainError as exc:
         if exc.code == "forbidden":
             raise PermissionDenied from exc
@@ -363,7 +364,7 @@ def import_upload(request: HttpRequest, kind: Form[ImportKind], file: File[Uploa
 
     if not role_codes(request.user) & IMPORT_ROLES:
         raise PermissionDenied
-    return Status(201, import_run_create(user=request.user, kind=kind, upload=file))  # type: ignore[arg-type]
+    return Status(201, import_run_create(user=api_user(request), kind=kind, upload=file))
 
 
 @router.get("/imports/{run_id}", response=ImportOut, summary="An import's progress and findings")
@@ -374,7 +375,7 @@ def import_detail(request: HttpRequest, run_id: int) -> ImportRun:
 @router.post("/imports/{run_id}/apply", response=ImportOut, summary="Import a checked file")
 def import_apply(request: HttpRequest, run_id: int, payload: ApplyIn) -> ImportRun:
     run = get_object_or_404(ImportRun.objects.visible_to(request.user), pk=run_id)
-    return import_run_apply(run=run, valid_only=payload.valid_only, by=request.user)  # type: ignore[arg-type]
+    return import_run_apply(run=run, valid_only=payload.valid_only, by=api_user(request))
 
 
 @router.get("/exports/{kind}", summary="A scoped list as xlsx (personal data masked)")

@@ -142,7 +142,10 @@ BUILDING_COLUMNS = [
     Column("longitude", gettext_lazy("Longitude"), False),
 ]
 
-COLUMNS = {ImportKind.RESIDENTS: RESIDENT_COLUMNS, ImportKind.BUILDINGS: BUILDING_COLUMNS}
+COLUMNS: dict[str, list[Column]] = {
+    ImportKind.RESIDENTS: RESIDENT_COLUMNS,
+    ImportKind.BUILDINGS: BUILDING_COLUMNS,
+}
 
 
 class FileProblem(Exception):
@@ -260,7 +263,7 @@ def _date(value: Any) -> date | None:
     raise ValueError(text)
 
 
-_SEX = {
+_SEX: dict[str, str] = {
     "男": Sex.MALE,
     "m": Sex.MALE,
     "male": Sex.MALE,
@@ -360,14 +363,18 @@ class ResidentChecker:
         plan: dict[str, Any] = {"name": values.get("name", "")[:50]}
         if len(values.get("name", "")) > 50:
             err("name", _("A name has at most 50 characters."))
-        key = (values.get("community", ""), values.get("compound", ""), values.get("building", ""))
-        building = self.buildings.get(key)
+        where = (
+            values.get("community", ""),
+            values.get("compound", ""),
+            values.get("building", ""),
+        )
+        building = self.buildings.get(where)
         if building is None and values.get("community"):
             if values["community"] not in self.communities:
                 err("community", _("There is no community of that name."))
-            elif key[2] and key in self.out_of_scope:
+            elif where[2] and where in self.out_of_scope:
                 err("building", _("This building is not in your area."))
-            elif key[2]:
+            elif where[2]:
                 err("building", _("Unknown building: import or add the building first."))
         plan["building"] = building
         plan["unit"], plan["room"] = values.get("unit", "")[:10], values.get("room", "")[:10]
@@ -391,7 +398,7 @@ class ResidentChecker:
                     )
 
         sex_text = values.get("sex", "").lower()
-        sex = _SEX.get(sex_text)
+        sex: str | None = _SEX.get(sex_text)
         if sex_text and sex is None:
             err("sex", _("Write 男 or 女."))
         try:
@@ -607,8 +614,12 @@ class BuildingChecker:
             err("grid", _("There is no grid of that name in the community."))
         if grid and not covers(self.paths, grid.path):
             err("grid", _("This grid is not in your area."))
-        key = (values.get("community", ""), values.get("compound", ""), values.get("building", ""))
-        first = self.seen.setdefault(key, rowno)
+        where = (
+            values.get("community", ""),
+            values.get("compound", ""),
+            values.get("building", ""),
+        )
+        first = self.seen.setdefault(where, rowno)
         if first != rowno:
             err("building", _("The same building is already on row %(row)s.") % {"row": first})
         coords: dict[str, float | None] = {}
@@ -727,10 +738,9 @@ def run_file(
     total = len(numbered)
     progress(0, total)
     chunk: list[tuple[int, dict[str, Any]]] = []
-    done = 0
     errors_before = 0
     width = max(positions.values()) + 1
-    for rowno, row in numbered:
+    for done, (rowno, row) in enumerate(numbered, start=1):
         outcome.total += 1
         if len(row) < width:
             row = [*row, *([None] * (width - len(row)))]
@@ -738,7 +748,6 @@ def run_file(
         plan = checker.check(rowno, cells, outcome)
         if plan is not None:
             chunk.append((rowno, plan))
-        done += 1
         if len(chunk) >= CHUNK or done == total:
             kept = checker.resolve(chunk, outcome)
             if stop_on_error and outcome.error_rows > errors_before:

@@ -169,14 +169,14 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         ),
         pk=household_id,
     )
-    residents = list(household.residents.prefetch_related("tags"))
-    for resident in residents:
-        resident.can_reveal_phone = resident_can_reveal(
-            user=request.user, resident=resident, field="phone"
-        )  # type: ignore[attr-defined]
-        resident.can_reveal_id = resident_can_reveal(
-            user=request.user, resident=resident, field="id_number"
-        )  # type: ignore[attr-defined]
+    members = [
+        {
+            "r": r,
+            "can_reveal_phone": resident_can_reveal(user=request.user, resident=r, field="phone"),
+            "can_reveal_id": resident_can_reveal(user=request.user, resident=r, field="id_number"),
+        }
+        for r in household.residents.prefetch_related("tags")
+    ]
     central = (
         PartyHousehold.objects.filter(household=household)
         .select_related("member__resident")
@@ -188,7 +188,7 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         looked_after_by = link.party_household if link else None
     context = {
         "household": household,
-        "residents": residents,
+        "members": members,
         "can_edit": Household.objects.editable_by(request.user).filter(pk=household.pk).exists(),
         "central": central,
         "looked_after": central.links.select_related("household__building__compound")
