@@ -53,9 +53,15 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     for item in NAV:
         if item.roles is not None and not (codes & item.roles):
             continue
-        url = reverse(item.url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
+    # The entry whose address is the longest prefix of this page is the one you are in.
+    matches = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 
