@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,4 +149,34 @@ def person_create(*, username: str, full_name: str, phone: str = "") -> tuple[Us
     user = User.objects.create_user(
         username=username, password=password, full_name=full_name, phone=phone
     )
+    return user, password
+
+
+def person_give_role(
+    *,
+    username: str,
+    full_name: str,
+    phone: str,
+    role: str,
+    by: User,
+    area: Area | None = None,
+    department: Department | None = None,
+    compound: Compound | None = None,
+) -> tuple[User, str | None]:
+    """Give a role to the account with this user name, creating the account if it is new.
+
+    All or nothing: a refused role does not leave a new account behind. Returns the
+    account and, for a new one, its one-time first password.
+    """
+    with transaction.atomic():
+        user = User.objects.filter(username__iexact=username).first()
+        password = None
+        if user is None:
+            if not full_name.strip():
+                message = _("Give the full name for a new account.")
+                raise DomainError(message, fields={"full_name": [message]})
+            user, password = person_create(username=username, full_name=full_name, phone=phone)
+        role_assign(
+            user=user, role=role, by=by, area=area, department=department, compound=compound
+        )
     return user, password

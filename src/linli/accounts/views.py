@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.forms import ApiTokenForm, PersonForm
-from linli.accounts.models import ApiToken, PersonalDataAccess, Role, RoleAssignment, User
+from linli.accounts.models import ApiToken, PersonalDataAccess, Role, RoleAssignment
 from linli.accounts.scope import area_paths, is_unrestricted, role_codes
 from linli.accounts.services import (
     MANAGER_ROLES,
     api_token_create,
     api_token_revoke,
     can_manage_roles,
-    person_create,
-    role_assign,
+    person_give_role,
     role_revoke,
 )
 from linli.lib.errors import DomainError
@@ -113,18 +112,10 @@ def people(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
-            user = User.objects.filter(username__iexact=data["username"]).first()
-            if user is None:
-                if not data["full_name"]:
-                    raise DomainError(
-                        _("Give the full name for a new account."),
-                        fields={"full_name": [_("Give the full name for a new account.")]},
-                    )
-                user, created_password = person_create(
-                    username=data["username"], full_name=data["full_name"], phone=data["phone"]
-                )
-            role_assign(
-                user=user,
+            user, created_password = person_give_role(
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
                 role=data["role"],
                 by=request.user,
                 area=data["area"],
