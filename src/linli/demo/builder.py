@@ -39,6 +39,7 @@ from faker.providers.person.zh_CN import Provider as PersonProvider
 
 from linli.accounts.models import Department, Role, RoleAssignment, User
 from linli.lib import pii
+from linli.lib.query import database_optimize
 from linli.lib.text import pinyin_initials
 from linli.party.models import (
     OrgKind,
@@ -256,6 +257,7 @@ class DemoBuilder:
         for community, share, cell in zip(communities, shares, cells, strict=True):
             self.build_community(community, share, cell)
         self.build_people()
+        database_optimize()
         return {
             "areas": Area.objects.count(),
             "buildings": Building.objects.count(),

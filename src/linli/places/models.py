@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.lib.query import any_prefix_q
+
 if TYPE_CHECKING:
     from linli.lib.types import AnyUser
 
@@ -37,10 +39,12 @@ PARENT_KIND: dict[str, str | None] = {
 
 
 def _path_filter(field: str, paths: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
+    return any_prefix_q(field, paths)
+
+
+def _areas_under(paths: list[str]) -> models.QuerySet:
+    """The ids of the areas under these paths, as a subquery (the area table is small)."""
+    return Area.objects.filter(any_prefix_q("path", paths)).values("pk")
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
@@ -179,7 +183,7 @@ class Building(models.Model):
         related_name="buildings",
         limit_choices_to={"kind": AreaKind.MICROGRID},
     )
-    number = models.CharField(_("building number"), max_length=20)
+    number = models.CharField(_("building number"), max_length=20, db_index=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -222,6 +226,23 @@ class BuildingMove(models.Model):
         return f"{self.building}: {self.from_micro_grid} → {self.to_micro_grid}"
 
 
+def _household_scope(via: str, paths: list[str], own: list[int]) -> Q:
+    """Households in these places or the user's own; `via` is "" for a household and
+    "household__" for what belongs to one.
+
+    Written as id lists from small subqueries, not as joins to the area table, so that a
+    search narrows residents by its own index first and checks the scope per candidate.
+    A household in no micro-grid (a coverage gap) is still seen by its community.
+    """
+    areas = _areas_under(paths)
+    orphans = Household.objects.filter(micro_grid__isnull=True, building__community__in=areas)
+    return (
+        Q(**{f"{via}micro_grid__in": areas})
+        | Q(**{f"{via}pk__in": own})
+        | Q(**{f"{via}pk__in": orphans.values("pk")})
+    )
+
+
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: AnyUser) -> HouseholdQuerySet:
         """The one scoping rule for households: by place, plus a resident's own home."""
@@ -232,11 +253,7 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
         paths = area_paths(user)
         if paths is None:
             return self.all()
-        # A household in no micro-grid (a coverage gap) is still seen by its community.
-        orphan = Q(micro_grid__isnull=True) & _path_filter("building__community__path", paths)
-        return self.filter(
-            _path_filter("micro_grid__path", paths) | Q(pk__in=own_household_ids(user)) | orphan
-        )
+        return self.filter(_household_scope("", paths, own_household_ids(user)))
 
     def editable_by(self, user: AnyUser) -> HouseholdQuerySet:
         """Households whose archive the user may change."""
@@ -245,7 +262,7 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
         if not user.is_authenticated:
             return self.none()
         paths = area_paths(user, EDIT_ROLES)
-        return self.all() if paths is None else self.filter(_path_filter("micro_grid__path", paths))
+        return self.all() if paths is None else self.filter(_household_scope("", paths, []))
 
 
 class Household(models.Model):
@@ -319,10 +336,24 @@ class SpecialGroup(models.Model):
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def visible_to(self, user: AnyUser) -> ResidentQuerySet:
-        return self.filter(household__in=Household.objects.visible_to(user))
+        from linli.accounts.scope import area_paths, own_household_ids
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user)
+        if paths is None:
+            return self.all()
+        return self.filter(_household_scope("household__", paths, own_household_ids(user)))
 
     def editable_by(self, user: AnyUser) -> ResidentQuerySet:
-        return self.filter(household__in=Household.objects.editable_by(user))
+        from linli.accounts.scope import EDIT_ROLES, area_paths
+
+        if not user.is_authenticated:
+            return self.none()
+        paths = area_paths(user, EDIT_ROLES)
+        return (
+            self.all() if paths is None else self.filter(_household_scope("household__", paths, []))
+        )
 
 
 class Resident(models.Model):
