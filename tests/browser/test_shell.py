@@ -1,51 +1,8 @@
 import pytest
 
+from linli.lib.tests.test_navigation import EXPECTED as NAV
 from tests.browser.conftest import login, shot
 
-NAV = {
-    "admin": [
-        "首页",
-        "网格区域",
-        "居民查询",
-        "覆盖核查",
-        "人员角色",
-        "数据导入",
-        "查看记录",
-        "API 令牌",
-        "接口文档",
-        "后台管理",
-    ],
-    "subdistrict": [
-        "首页",
-        "网格区域",
-        "居民查询",
-        "覆盖核查",
-        "人员角色",
-        "查看记录",
-        "API 令牌",
-        "接口文档",
-    ],
-    "community": [
-        "首页",
-        "网格区域",
-        "居民查询",
-        "覆盖核查",
-        "人员角色",
-        "数据导入",
-        "查看记录",
-        "API 令牌",
-        "接口文档",
-    ],
-    "gridworker": ["首页", "网格区域", "居民查询", "覆盖核查", "数据导入", "API 令牌"],
-    "buildinghead": ["首页", "网格区域", "居民查询", "API 令牌"],
-    "resident": ["首页", "我的家", "API 令牌"],
-    "mediator": ["首页", "API 令牌"],
-    "legal": ["首页", "API 令牌"],
-    "liaison": ["首页", "API 令牌"],
-    "property": ["首页", "API 令牌"],
-    "owners": ["首页", "API 令牌"],
-    "volunteer": ["首页", "API 令牌"],
-}
 ROLE_LABEL = {
     "admin": "管理员",
     "subdistrict": "街道工作人员",

@@ -6,7 +6,10 @@ never filter by place themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Q, QuerySet
 
 from linli.accounts.models import Role, RoleAssignment
 
@@ -89,3 +92,23 @@ def covers(paths: list[str] | None, path: str | None) -> bool:
 
 def own_household_ids(user: User | AnonymousUser) -> list[int]:
     return [h for role, _p, h in _assignments(user) if role == Role.RESIDENT and h]
+
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
+
+
+def scoped(
+    queryset: _QS,
+    user: User | AnonymousUser,
+    where: Callable[[list[str]], Q],
+    roles: frozenset[str] = PLACE_ROLES,
+) -> _QS:
+    """The one shape of every place-bound scoping helper.
+
+    A visitor sees nothing, an administrator everything, and anyone else the rows that
+    `where(paths)` selects for the paths of the places their `roles` cover.
+    """
+    if not user.is_authenticated:
+        return queryset.none()
+    paths = area_paths(user, roles)
+    return queryset.all() if paths is None else queryset.filter(where(paths))

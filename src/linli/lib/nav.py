@@ -49,7 +49,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     codes = role_codes(user)
-    items = []
+    items: list[dict[str, Any]] = []
     for item in NAV:
         if item.roles is not None and not (codes & item.roles):
             continue

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.lib.query import any_prefix_q
 from linli.places.models import Area, Household, Resident
 
 if TYPE_CHECKING:
@@ -32,24 +32,11 @@ ORG_PARENT = {
 }
 
 
-def _under(field: str, user: AnyUser) -> Q | None:
-    from linli.accounts.scope import area_paths
-
-    paths = area_paths(user)
-    if paths is None:
-        return None
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
 class PartyOrgQuerySet(models.QuerySet["PartyOrg"]):
     def visible_to(self, user: AnyUser) -> PartyOrgQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        q = _under("area__path", user)
-        return self.all() if q is None else self.filter(q)
+        from linli.accounts.scope import scoped
+
+        return scoped(self, user, lambda paths: any_prefix_q("area__path", paths))
 
 
 class PartyOrg(models.Model):
@@ -81,10 +68,9 @@ class PartyOrg(models.Model):
 
 class PartyMemberQuerySet(models.QuerySet["PartyMember"]):
     def visible_to(self, user: AnyUser) -> PartyMemberQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        q = _under("org__area__path", user)
-        return self.all() if q is None else self.filter(q)
+        from linli.accounts.scope import scoped
+
+        return scoped(self, user, lambda paths: any_prefix_q("org__area__path", paths))
 
 
 class PartyMember(models.Model):

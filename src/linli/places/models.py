@@ -50,12 +50,9 @@ def _areas_under(paths: list[str]) -> models.QuerySet:
 class AreaQuerySet(models.QuerySet["Area"]):
     def visible_to(self, user: AnyUser) -> AreaQuerySet:
         """Areas the user may see: the places their roles are bound to and all below."""
-        from linli.accounts.scope import area_paths
+        from linli.accounts.scope import scoped
 
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        return self.filter(_path_filter("path", paths))
+        return scoped(self, user, lambda paths: _path_filter("path", paths))
 
     def under(self, area: Area) -> AreaQuerySet:
         return self.filter(path__startswith=area.path)
@@ -103,16 +100,15 @@ class Area(models.Model):
 class CompoundQuerySet(models.QuerySet["Compound"]):
     def visible_to(self, user: AnyUser) -> CompoundQuerySet:
         """Compounds in the user's communities, or with a building in the user's places."""
-        from linli.accounts.scope import area_paths
+        from linli.accounts.scope import scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        return self.filter(
-            _path_filter("community__path", paths)
-            | Q(buildings__in=Building.objects.visible_to(user))
+        return scoped(
+            self,
+            user,
+            lambda paths: (
+                _path_filter("community__path", paths)
+                | Q(buildings__in=Building.objects.visible_to(user))
+            ),
         ).distinct()
 
 
@@ -146,15 +142,14 @@ class Compound(models.Model):
 class BuildingQuerySet(models.QuerySet["Building"]):
     def visible_to(self, user: AnyUser) -> BuildingQuerySet:
         """Buildings in the user's places (a resident sees their own building)."""
-        from linli.accounts.scope import area_paths, own_household_ids
+        from linli.accounts.scope import own_household_ids, scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        return self.filter(
-            _path_filter("micro_grid__path", paths) | Q(households__in=own_household_ids(user))
+        return scoped(
+            self,
+            user,
+            lambda paths: (
+                _path_filter("micro_grid__path", paths) | Q(households__in=own_household_ids(user))
+            ),
         ).distinct()
 
 
@@ -246,23 +241,17 @@ def _household_scope(via: str, paths: list[str], own: list[int]) -> Q:
 class HouseholdQuerySet(models.QuerySet["Household"]):
     def visible_to(self, user: AnyUser) -> HouseholdQuerySet:
         """The one scoping rule for households: by place, plus a resident's own home."""
-        from linli.accounts.scope import area_paths, own_household_ids
+        from linli.accounts.scope import own_household_ids, scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        return self.filter(_household_scope("", paths, own_household_ids(user)))
+        return scoped(
+            self, user, lambda paths: _household_scope("", paths, own_household_ids(user))
+        )
 
     def editable_by(self, user: AnyUser) -> HouseholdQuerySet:
         """Households whose archive the user may change."""
-        from linli.accounts.scope import EDIT_ROLES, area_paths
+        from linli.accounts.scope import EDIT_ROLES, scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user, EDIT_ROLES)
-        return self.all() if paths is None else self.filter(_household_scope("", paths, []))
+        return scoped(self, user, lambda paths: _household_scope("", paths, []), EDIT_ROLES)
 
 
 class Household(models.Model):
@@ -336,23 +325,20 @@ class SpecialGroup(models.Model):
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def visible_to(self, user: AnyUser) -> ResidentQuerySet:
-        from linli.accounts.scope import area_paths, own_household_ids
+        """Residents of the households the user may see."""
+        from linli.accounts.scope import own_household_ids, scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        return self.filter(_household_scope("household__", paths, own_household_ids(user)))
+        return scoped(
+            self,
+            user,
+            lambda paths: _household_scope("household__", paths, own_household_ids(user)),
+        )
 
     def editable_by(self, user: AnyUser) -> ResidentQuerySet:
-        from linli.accounts.scope import EDIT_ROLES, area_paths
+        from linli.accounts.scope import EDIT_ROLES, scoped
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user, EDIT_ROLES)
-        return (
-            self.all() if paths is None else self.filter(_household_scope("household__", paths, []))
+        return scoped(
+            self, user, lambda paths: _household_scope("household__", paths, []), EDIT_ROLES
         )
 
 
