@@ -253,14 +253,15 @@ def household_detail(request: HttpRequest, household_id: int) -> Household:
 def resident_list(
     request: HttpRequest, q: str = Query("", max_length=50), household: int | None = None
 ) -> object:
+    # A search keeps its own order (by the index it reads); a plain list goes by id.
     residents = (
         resident_search(user=request.user, query=q)
         if q
-        else Resident.objects.visible_to(request.user)
+        else Resident.objects.visible_to(request.user).order_by("pk")
     )
     if household:
         residents = residents.filter(household_id=household)
-    return residents.prefetch_related("tags").order_by("pk")
+    return residents.prefetch_related("tags")
 
 
 @router.get("/residents/by-id-number", response=ResidentOut, summary="Exact lookup by ID number")
