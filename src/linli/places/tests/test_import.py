@@ -1,5 +1,6 @@
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -304,3 +305,25 @@ def test_a_50k_row_file_imports_with_progress_reports(world, tmp_path):
     assert [d for d, _t in reports] == sorted(d for d, _t in reports)
     assert reports[-1] == (50_000, 50_000)
     assert Resident.objects.filter(name__startswith="居民").count() == 50_000
+
+
+def test_an_import_notices_data_that_changed_after_the_check(client, world):
+    """The import starts from the checked rows but resolves them against the database again."""
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    number = id_number(501)
+    run = upload(
+        client, csv_file([[*address(b), "3", "301", "韩梅梅", "女", "", number, "", "户主", ""]])
+    )
+    assert run.status == "valid"
+    assert (Path(run.file.path + ".checked")).exists()
+    # Meanwhile the same person is registered in another grid, outside this worker's area.
+    grid = RoleAssignment.objects.get(user=world.gridworker).area
+    elsewhere = Household.objects.exclude(micro_grid__path__startswith=grid.path).first()
+    from linli.places.services import resident_create
+
+    resident_create(household=elsewhere, name="韩梅梅", sex="f", relation="other", id_number=number)
+    run = apply(client, run)
+    assert run.status == "invalid"
+    assert run.errors == [[2, "身份证号", "此人登记在其他区域，请联系该社区办理迁移。"]]
+    assert Resident.objects.filter(name="韩梅梅").count() == 1
