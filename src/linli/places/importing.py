@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import pickle
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -722,7 +721,6 @@ def run_file(
     write: bool,
     progress: Callable[[int, int], None] = lambda done, total: None,
     stop_on_error: bool = False,
-    plans_path: Path | None = None,
 ) -> Outcome:
     """Check (write=False) or import (write=True) a file, chunk by chunk.
 
@@ -730,17 +728,7 @@ def run_file(
     1. Read the header and map it to the known columns (a missing column stops here).
     2. For each chunk of rows: check each row, then resolve the valid ones against what
        the database already holds; when writing, write the chunk and report progress.
-
-    With `plans_path`, a check keeps its checked rows there, and an import of the same
-    file by the same user starts from them: each chunk is still resolved against the
-    database as it is now, but the rows are not parsed and validated a second time.
     """
-    if write and plans_path is not None:
-        cached = _load_plans(plans_path, kind=kind, user=user, source=path)
-        if cached is not None:
-            return _write_cached(
-                cached, kind=kind, user=user, progress=progress, stop_on_error=stop_on_error
-            )
     header, rows = read_rows(path, original_name)
     positions = map_columns(kind, header)
     checker = CHECKERS[kind](user)
@@ -750,7 +738,6 @@ def run_file(
     total = len(numbered)
     progress(0, total)
     chunk: list[tuple[int, dict[str, Any]]] = []
-    checked: list[tuple[int, dict[str, Any]]] = []
     errors_before = 0
     width = max(positions.values()) + 1
     for done, (rowno, row) in enumerate(numbered, start=1):
@@ -761,8 +748,6 @@ def run_file(
         plan = checker.check(rowno, cells, outcome)
         if plan is not None:
             chunk.append((rowno, plan))
-            if plans_path is not None and not write:
-                checked.append((rowno, dict(plan)))
         if len(chunk) >= CHUNK or done == total:
             kept = checker.resolve(chunk, outcome)
             if stop_on_error and outcome.error_rows > errors_before:
@@ -774,72 +759,4 @@ def run_file(
             chunk = []
             progress(done, total)
     progress(total, total)
-    if plans_path is not None and not write:
-        _save_plans(plans_path, kind=kind, user=user, source=path, outcome=outcome, plans=checked)
-    return outcome
-
-
-def _save_plans(
-    path: Path,
-    *,
-    kind: str,
-    user: User,
-    source: Path,
-    outcome: Outcome,
-    plans: list[tuple[int, dict[str, Any]]],
-) -> None:
-    state = {
-        "kind": kind,
-        "user": user.pk,
-        "source_mtime": source.stat().st_mtime,
-        "total": outcome.total,
-        "errors": outcome.errors,
-        "error_rows": outcome.error_rows,
-        "plans": plans,
-    }
-    path.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _load_plans(path: Path, *, kind: str, user: User, source: Path) -> dict[str, Any] | None:
-    """The checked rows of this file, if this user checked this very file; else None."""
-    if not path.exists():
-        return None
-    try:
-        # Written by _save_plans from a file this server checked; never user-supplied.
-        state = pickle.loads(path.read_bytes())  # noqa: S301
-    except Exception:
-        return None
-    if (state.get("kind"), state.get("user"), state.get("source_mtime")) != (
-        kind,
-        user.pk,
-        source.stat().st_mtime,
-    ):
-        return None
-    return state
-
-
-def _write_cached(
-    state: dict[str, Any],
-    *,
-    kind: str,
-    user: User,
-    progress: Callable[[int, int], None],
-    stop_on_error: bool,
-) -> Outcome:
-    checker = CHECKERS[kind](user)
-    outcome = Outcome(
-        total=state["total"], errors=list(state["errors"]), error_rows=state["error_rows"]
-    )
-    plans = state["plans"]
-    errors_before = outcome.error_rows
-    progress(0, len(plans))
-    for start in range(0, len(plans), CHUNK):
-        chunk = plans[start : start + CHUNK]
-        kept = checker.resolve(chunk, outcome)
-        if stop_on_error and outcome.error_rows > errors_before:
-            outcome.stopped_at = chunk[0][0]
-            break
-        if kept:
-            checker.write(kept)
-        progress(start + len(chunk), len(plans))
     return outcome

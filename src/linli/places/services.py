@@ -469,7 +469,6 @@ def import_run_process(*, run_id: int, write: bool) -> None:
             write=write,
             progress=progress,
             stop_on_error=write and not run.valid_only,
-            plans_path=path.with_name(path.name + ".checked"),
         )
         if not write:
             status = ImportStatus.VALID if outcome.error_rows == 0 else ImportStatus.INVALID
