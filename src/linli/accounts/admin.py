@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from linli.accounts.models import ApiToken, RoleAssignment, User
+from linli.accounts.models import ApiToken, Department, PersonalDataAccess, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -42,4 +42,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # A token is created by its user, who is the only one to see the key.
+        return False
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The audit trail: read only."""
+
+    list_display = ["at", "user", "subject", "field", "reason"]
+    list_filter = ["field"]
+    search_fields = ["subject", "user__username", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
