@@ -1,10 +1,19 @@
 import pytest
 
 PAGES = [
-    "/admin/", "/admin/places/area/", "/admin/places/household/", "/admin/places/resident/",
-    "/admin/places/specialgroup/", "/admin/places/buildingmove/", "/admin/places/importrun/",
-    "/admin/party/partyorg/", "/admin/party/partyhousehold/", "/admin/accounts/user/",
-    "/admin/accounts/department/", "/admin/accounts/personaldataaccess/", "/admin/jobs/job/",
+    "/admin/",
+    "/admin/places/area/",
+    "/admin/places/household/",
+    "/admin/places/resident/",
+    "/admin/places/specialgroup/",
+    "/admin/places/buildingmove/",
+    "/admin/places/importrun/",
+    "/admin/party/partyorg/",
+    "/admin/party/partyhousehold/",
+    "/admin/accounts/user/",
+    "/admin/accounts/department/",
+    "/admin/accounts/personaldataaccess/",
+    "/admin/jobs/job/",
 ]
 
 
@@ -19,8 +28,10 @@ def test_the_special_group_list_is_editable_in_the_back_office(client, world):
 
     client.force_login(world.admin)
     group = SpecialGroup.objects.get(code="elderly_alone")
-    response = client.post(f"/admin/places/specialgroup/{group.pk}/change/",
-                           {"code": "elderly_alone", "name": "独居老人", "visit_every_days": 3, "position": 0})
+    response = client.post(
+        f"/admin/places/specialgroup/{group.pk}/change/",
+        {"code": "elderly_alone", "name": "独居老人", "visit_every_days": 3, "position": 0},
+    )
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.visit_every_days == 3
