@@ -60,9 +60,9 @@ def main() -> None:
 
     def search(user: User, q: str) -> None:
         list(
-            resident_search(user=user, query=q)
-            .select_related("household__building__compound")
-            .order_by("name", "pk")[:100]
+            resident_search(user=user, query=q).select_related("household__building__compound")[
+                :100
+            ]
         )
 
     # Warm the database's page cache as a running server has it, with other residents than

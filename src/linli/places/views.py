@@ -330,9 +330,9 @@ def search(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = (
-        resident_search(user=request.user, query=query)
-        .select_related("household__building__compound")
-        .order_by("name", "pk")[:100]
+        resident_search(user=request.user, query=query).select_related(
+            "household__building__compound"
+        )[:100]
         if query
         else []
     )
