@@ -484,7 +484,9 @@ class DemoBuilder:
             Resident.tags.through.objects.bulk_create(tagged, batch_size=5000)
             self.build_party_households(created, families)
         if "household" not in self.first:
-            self.first["household"] = created[0]
+            # The demo resident lives next door to the building head (the first household
+            # is the head's own, a party-member household), not in the same flat.
+            self.first["household"] = created[1] if len(created) > 1 else created[0]
 
     def build_party_households(
         self, households: list[Household], families: list[list[Person]]
