@@ -50,6 +50,7 @@ from linli.party.models import (
     PartyOrg,
 )
 from linli.places.models import (
+    RESIDENT_ROW_FIELDS,
     Area,
     AreaKind,
     Building,
@@ -188,20 +189,6 @@ def _bulk_areas(kind: str, rows: list[tuple[str, Area | None, dict | None]]) -> 
 @dataclass(slots=True)
 class Person:
     """A resident on its way into the database (lighter than a model instance)."""
-
-    FIELDS = (
-        "household_id",
-        "name",
-        "sex",
-        "birth_date",
-        "phone",
-        "relation",
-        "name_initials",
-        "phone_last4",
-        "id_number_encrypted",
-        "id_number_digest",
-        "id_number_masked",
-    )
 
     household_id: int
     name: str
@@ -471,7 +458,7 @@ class DemoBuilder:
             # Residents go in through the fast path (most of the demo's rows); their ids
             # are read back in insertion order, which is id order for a single writer.
             before = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            fast_insert(Resident, Person.FIELDS, [p.row() for p in people])
+            fast_insert(Resident, RESIDENT_ROW_FIELDS, [p.row() for p in people])
             ids = Resident.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
             for person, pk in zip(people, ids, strict=True):
                 person.pk = pk

@@ -34,6 +34,7 @@ from linli.lib import pii
 from linli.lib.bulk import fast_insert, relax_durability_for_this_transaction, residents_by_digest
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
+    RESIDENT_ROW_FIELDS,
     Area,
     AreaKind,
     Building,
@@ -50,19 +51,6 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 CHUNK = 5000
-_RESIDENT_FIELDS = (
-    "household_id",
-    "name",
-    "sex",
-    "birth_date",
-    "phone",
-    "relation",
-    "name_initials",
-    "phone_last4",
-    "id_number_encrypted",
-    "id_number_digest",
-    "id_number_masked",
-)
 
 
 @dataclass(frozen=True)
@@ -547,9 +535,11 @@ class ResidentChecker:
                 if pk is None and not p["tags"]:
                     fast_rows.append(values)  # the common case: a new person, no tags
                 else:
-                    resident = Resident(pk=pk, **dict(zip(_RESIDENT_FIELDS, values, strict=True)))
+                    resident = Resident(
+                        pk=pk, **dict(zip(RESIDENT_ROW_FIELDS, values, strict=True))
+                    )
                     slow.append((resident, p["tags"]))
-            fast_insert(Resident, _RESIDENT_FIELDS, fast_rows)
+            fast_insert(Resident, RESIDENT_ROW_FIELDS, fast_rows)
             creates = [(r, t) for r, t in slow if r.pk is None]
             updates = [(r, t) for r, t in slow if r.pk is not None]
             # Tagged newcomers (few) go through bulk_create, which returns their ids.

@@ -341,6 +341,23 @@ class SpecialGroup(models.Model):
         return self.name
 
 
+# A resident as one row of plain values, in this order: what bulk loads (the demo, imports)
+# write through linli.lib.bulk.fast_insert.
+RESIDENT_ROW_FIELDS = (
+    "household_id",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "relation",
+    "name_initials",
+    "phone_last4",
+    "id_number_encrypted",
+    "id_number_digest",
+    "id_number_masked",
+)
+
+
 class ResidentQuerySet(models.QuerySet["Resident"]):
     def visible_to(self, user: AnyUser) -> ResidentQuerySet:
         """Residents of the households the user may see."""
