@@ -15,7 +15,10 @@ class ResidentForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    relation = forms.ChoiceField(label=_("Relation to household head"), choices=Relation.choices)
+    # No preselected relation: most households already have their head.
+    relation = forms.ChoiceField(
+        label=_("Relation to household head"), choices=[("", "—"), *Relation.choices]
+    )
     phone = forms.RegexField(
         label=_("Phone"),
         required=False,
