@@ -44,7 +44,7 @@ def _assignments(user: User | AnonymousUser) -> list[tuple[str, str | None, int 
     if cached is not None:
         return cached
     rows: list[tuple[str, str | None, int | None]] = []
-    if user.is_authenticated:
+    if user.is_authenticated and user.pk is not None:
         rows = [
             (a.role, a.area.path if a.area_id and a.area else None, a.household_id)
             for a in RoleAssignment.objects.filter(user=user).select_related("area")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import Role
 from linli.accounts.scope import PLACE_ROLES, role_codes
+from linli.places.services import COVERAGE_ROLES, IMPORT_ROLES
 
 EVERYONE = None
 
@@ -30,13 +31,9 @@ NAV: list[NavItem] = [
     NavItem(_("My home"), "places:my_household", frozenset({Role.RESIDENT})),
     NavItem(_("Places"), "places:area_list", PLACE_ROLES | {Role.ADMINISTRATOR}),
     NavItem(_("Find a resident"), "places:search", PLACE_ROLES | {Role.ADMINISTRATOR}),
-    NavItem(_("Coverage"), "places:coverage", STAFF | {Role.GRID_WORKER}),
+    NavItem(_("Coverage"), "places:coverage", COVERAGE_ROLES),
     NavItem(_("People and roles"), "accounts:people", STAFF),
-    NavItem(
-        _("Import"),
-        "places:import_list",
-        frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.ADMINISTRATOR}),
-    ),
+    NavItem(_("Import"), "places:import_list", IMPORT_ROLES),
     NavItem(_("Data looks"), "accounts:audit", STAFF),
     NavItem(_("API tokens"), "accounts:tokens", EVERYONE),
     NavItem(_("API docs"), "api:openapi-view", STAFF),

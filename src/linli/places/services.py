@@ -8,12 +8,13 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from linli.accounts.models import PersonalDataAccess
-from linli.accounts.scope import REVEAL_ROLES, area_paths, covers
+from linli.accounts.models import PersonalDataAccess, Role
+from linli.accounts.scope import REVEAL_ROLES, area_paths, covers, role_codes
 from linli.lib import pii
 from linli.lib.errors import DomainError
 from linli.lib.query import database_optimize, prefix_q
@@ -30,6 +31,19 @@ from linli.places.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# Who may run the coverage audit and who may import files: the rules the pages, the API
+# and the navigation all follow.
+COVERAGE_ROLES = frozenset(
+    {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}
+)
+IMPORT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.ADMINISTRATOR})
+
+
+def require_role(user: AnyUser, roles: frozenset[str]) -> None:
+    if not role_codes(user) & roles:
+        raise PermissionDenied
+
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -316,9 +330,10 @@ def coverage_audit(*, user: AnyUser, limit: int | None = None) -> dict[str, Any]
     from django.conf import settings
     from django.db.models import Count
 
-    from linli.accounts.models import Role, RoleAssignment
+    from linli.accounts.models import RoleAssignment
     from linli.party.models import PartyHousehold
 
+    require_role(user, COVERAGE_ROLES)
     areas = Area.objects.visible_to(user)
     households = Household.objects.visible_to(user)
     leaders = RoleAssignment.objects.filter(role=Role.BUILDING_HEAD).values("area_id")
@@ -381,6 +396,7 @@ def import_run_create(*, user: User, kind: str, upload: Any) -> Any:
     from linli.jobs.services import job_enqueue
     from linli.places.models import ImportKind, ImportRun
 
+    require_role(user, IMPORT_ROLES)
     if kind not in ImportKind.values:
         raise DomainError(
             _("Choose what the file contains."),

@@ -29,28 +29,20 @@ from linli.places.models import (
     Resident,
 )
 from linli.places.services import (
+    COVERAGE_ROLES,
+    IMPORT_ROLES,
     building_move,
     coverage_audit,
     coverage_gap_labels,
     import_run_apply,
     import_run_create,
+    require_role,
     resident_can_reveal,
     resident_create,
     resident_reveal,
     resident_search,
     resident_update,
 )
-
-COVERAGE_ROLES = frozenset(
-    {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}
-)
-IMPORT_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.ADMINISTRATOR})
-
-
-def _require(request: AuthedRequest, roles: frozenset[str]) -> None:
-    if not role_codes(request.user) & roles:
-        raise PermissionDenied
-
 
 # The tree ---------------------------------------------------------------------------
 
@@ -349,7 +341,7 @@ def search(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def coverage(request: AuthedRequest) -> HttpResponse:
-    _require(request, COVERAGE_ROLES)
+    require_role(request.user, COVERAGE_ROLES)
     if request.GET.get("format") == "xlsx":
         return _export(request, "coverage")
     audit = coverage_audit(user=request.user, limit=200)
@@ -366,7 +358,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def import_list(request: AuthedRequest) -> HttpResponse:
-    _require(request, IMPORT_ROLES)
+    require_role(request.user, IMPORT_ROLES)  # before showing the form
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
