@@ -68,17 +68,12 @@ class User(AbstractUser):
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def visible_to(self, user: AnyUser) -> RoleAssignmentQuerySet:
         """Assignments bound to places in the user's scope, and the user's own."""
-        from linli.accounts.scope import area_paths
+        from linli.accounts.scope import scoped
+        from linli.lib.query import any_prefix_q
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        q = models.Q(user=user)
-        for path in paths:
-            q |= models.Q(area__path__startswith=path)
-        return self.filter(q)
+        return scoped(
+            self, user, lambda paths: models.Q(user=user) | any_prefix_q("area__path", paths)
+        )
 
 
 class RoleAssignment(models.Model):
@@ -146,18 +141,17 @@ class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
     def visible_to(self, user: AnyUser) -> PersonalDataAccessQuerySet:
         """Community and subdistrict staff audit looks at residents of their area; everyone
         sees their own looks."""
-        from linli.accounts.scope import area_paths, role_codes
+        from linli.accounts.scope import scoped
+        from linli.lib.query import any_prefix_q
 
-        if not user.is_authenticated:
-            return self.none()
-        paths = area_paths(user)
-        if paths is None:
-            return self.all()
-        q = models.Q(user=user)
-        if role_codes(user) & {Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF}:
-            for path in paths:
-                q |= models.Q(resident__household__micro_grid__path__startswith=path)
-        return self.filter(q)
+        return scoped(
+            self,
+            user,
+            lambda paths: (
+                models.Q(user=user) | any_prefix_q("resident__household__micro_grid__path", paths)
+            ),
+            roles=frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF}),
+        )
 
 
 TOKEN_PREFIX = "linli_"  # noqa: S105 (a visible prefix, not a secret)

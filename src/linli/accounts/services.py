@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import ApiToken, Department, Role, RoleAssignment, User, token_digest
 from linli.accounts.scope import area_paths, covers, forget, is_unrestricted, role_codes
-from linli.lib.errors import DomainError
+from linli.lib.errors import DomainError, Forbidden
 from linli.places.models import Area, AreaKind, Compound, Household
 
 
@@ -87,7 +87,7 @@ def role_assign(
     """Give a user a role bound to a place in the manager's area."""
     places = ROLE_PLACE[role]
     if role == Role.ADMINISTRATOR and not is_unrestricted(by):
-        raise DomainError(_("Only an administrator can make administrators."), code="forbidden")
+        raise Forbidden(_("Only an administrator can make administrators."))
     if role == Role.RESIDENT:
         if household is None:
             raise DomainError(
@@ -113,9 +113,9 @@ def role_assign(
             code="invalid",
             fields={"compound": [_("Choose the compound.")]},
         )
-    manageable = area_paths(by, MANAGER_ROLES) if not is_unrestricted(by) else None
+    manageable = area_paths(by, MANAGER_ROLES)
     if not can_manage_roles(by) or (area is not None and not covers(manageable, area.path)):
-        raise DomainError(_("You can only give roles in your own area."), code="forbidden")
+        raise Forbidden(_("You can only give roles in your own area."))
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user,
         role=role,
@@ -129,11 +129,11 @@ def role_assign(
 
 
 def role_revoke(*, assignment: RoleAssignment, by: User) -> None:
-    manageable = area_paths(by, MANAGER_ROLES) if not is_unrestricted(by) else None
+    manageable = area_paths(by, MANAGER_ROLES)
     if not can_manage_roles(by) or not covers(
         manageable, assignment.area.path if assignment.area else None
     ):
-        raise DomainError(_("You can only take away roles in your own area."), code="forbidden")
+        raise Forbidden(_("You can only take away roles in your own area."))
     assignment.delete()
 
 

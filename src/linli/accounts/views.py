@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.forms import ApiTokenForm, PersonForm
 from linli.accounts.models import ApiToken, PersonalDataAccess, Role, RoleAssignment
-from linli.accounts.scope import area_paths, is_unrestricted, role_codes
+from linli.accounts.scope import area_paths, is_unrestricted, role_codes, scoped
 from linli.accounts.services import (
     MANAGER_ROLES,
     api_token_create,
@@ -21,6 +21,7 @@ from linli.accounts.services import (
     role_revoke,
 )
 from linli.lib.errors import DomainError
+from linli.lib.query import any_prefix_q
 from linli.lib.types import AuthedRequest
 from linli.places.models import Area, Compound, Household, Resident
 
@@ -72,19 +73,10 @@ def _person_form(request: AuthedRequest) -> PersonForm:
         for r in Role
         if r != Role.ADMINISTRATOR or is_unrestricted(request.user)
     ]
-    paths = area_paths(request.user, MANAGER_ROLES) if not is_unrestricted(request.user) else None
-    areas = (
-        Area.objects.all()
-        if paths is None
-        else Area.objects.filter(pk__in=Area.objects.visible_to(request.user).values("pk"))
+    # The places where this manager may give roles: the scoping rule, for managing roles.
+    areas = scoped(
+        Area.objects.all(), request.user, lambda paths: any_prefix_q("path", paths), MANAGER_ROLES
     )
-    if paths is not None:
-        from django.db.models import Q
-
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(path__startswith=path)
-        areas = areas.filter(q)
     return PersonForm(
         request.POST or None,
         roles=roles,

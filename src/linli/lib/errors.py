@@ -30,3 +30,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class Forbidden(DomainError):
+    """The user's role or place does not allow this (HTTP 403)."""
+
+    code = "forbidden"
+    status = 403

@@ -321,22 +321,14 @@ def resident_change(request: HttpRequest, resident_id: int, payload: ResidentPat
     summary="The full phone or ID number (recorded)",
 )
 def resident_reveal_api(request: HttpRequest, resident_id: int, payload: RevealIn) -> dict:
-    from django.core.exceptions import PermissionDenied
-
-    from linli.lib.errors import DomainError
 
     resident = get_object_or_404(
         Resident.objects.visible_to(request.user).select_related("household__micro_grid"),
         pk=resident_id,
     )
-    try:
-        value = resident_reveal(
-            resident=resident, field=payload.field, reason=payload.reason, by=api_user(request)
-        )
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied from exc
-        raise
+    value = resident_reveal(
+        resident=resident, field=payload.field, reason=payload.reason, by=api_user(request)
+    )
     return {"field": payload.field, "value": value}
 
 

@@ -67,9 +67,6 @@ class AreaQuerySet(models.QuerySet["Area"]):
 
         return scoped(self, user, lambda paths: _path_filter("path", paths))
 
-    def under(self, area: Area) -> AreaQuerySet:
-        return self.filter(path__startswith=area.path)
-
 
 class Area(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)

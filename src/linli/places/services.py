@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import PersonalDataAccess, Role
-from linli.accounts.scope import REVEAL_ROLES, area_paths, covers, role_codes
+from linli.accounts.scope import EDIT_ROLES, REVEAL_ROLES, area_paths, covers, role_codes
 from linli.lib import pii
-from linli.lib.errors import DomainError
+from linli.lib.errors import DomainError, Forbidden
 from linli.lib.query import database_optimize, prefix_q
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
@@ -72,11 +72,23 @@ def area_create(*, kind: str, name: str, parent: Area | None = None, **fields: A
     return area
 
 
-def building_move(*, building: Building, to: Area, by: User | None, note: str = "") -> BuildingMove:
+def building_can_move(*, user: AnyUser, building: Building, to: Area | None = None) -> bool:
+    """Whether the user may move this building (and, if given, into that micro-grid):
+    both must lie in the places where the user may change archives."""
+    paths = area_paths(user, EDIT_ROLES)
+    current = building.micro_grid.path if building.micro_grid else None
+    return (
+        user.is_authenticated and covers(paths, current) and (to is None or covers(paths, to.path))
+    )
+
+
+def building_move(*, building: Building, to: Area, by: User, note: str = "") -> BuildingMove:
     """Move a building, and the households that were in its micro-grid, to another micro-grid.
 
     The move is kept as a row, so where a building was on any day can be told later.
     """
+    if not building_can_move(user=by, building=building, to=to):
+        raise Forbidden(_("You can only move buildings within your own area."))
     if to.kind != AreaKind.MICROGRID:
         raise DomainError(_("A building can only be moved to a micro-grid."), code="bad_target")
     if building.micro_grid_id == to.pk:
@@ -247,7 +259,7 @@ def resident_reveal(*, resident: Resident, field: str, reason: str, by: User) ->
             fields={"reason": [_("Say why you need to see the full value.")]},
         )
     if not resident_can_reveal(user=by, resident=resident, field=field):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
     if field == "id_number":
         value = pii.decrypt(resident.id_number_encrypted) if resident.id_number_encrypted else ""
     else:
@@ -289,11 +301,10 @@ def resident_search(*, user: AnyUser, query: str) -> QuerySet[Resident]:
             household__building__number=number, household__unit=unit, household__room=room
         ).order_by("household_id", "pk")
     if re.fullmatch(r"[A-Za-z]+", q):
-        return residents.filter(_prefix("name_initials", q.lower())).order_by("name_initials", "pk")
-    return residents.filter(_prefix("name", q)).order_by("name", "pk")
-
-
-_prefix = prefix_q
+        return residents.filter(prefix_q("name_initials", q.lower())).order_by(
+            "name_initials", "pk"
+        )
+    return residents.filter(prefix_q("name", q)).order_by("name", "pk")
 
 
 # Coverage (不漏一户) ------------------------------------------------------------------

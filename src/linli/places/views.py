@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import Role, RoleAssignment
-from linli.accounts.scope import EDIT_ROLES, area_paths, own_household_ids, role_codes
+from linli.accounts.scope import own_household_ids
 from linli.lib.errors import DomainError
 from linli.lib.types import AuthedRequest
 from linli.lib.xlsx import xlsx_response
@@ -31,6 +31,7 @@ from linli.places.models import (
 from linli.places.services import (
     COVERAGE_ROLES,
     IMPORT_ROLES,
+    building_can_move,
     building_move,
     coverage_audit,
     coverage_gap_labels,
@@ -119,10 +120,7 @@ def building_detail(request: AuthedRequest, building_id: int) -> HttpResponse:
         ),
         pk=building_id,
     )
-    editable = Household.objects.editable_by(request.user)
-    can_move = bool(role_codes(request.user) & (EDIT_ROLES | {Role.ADMINISTRATOR})) and (
-        editable.filter(building=building).exists() or area_paths(request.user, EDIT_ROLES) is None
-    )
+    can_move = building_can_move(user=request.user, building=building)
     targets = Area.objects.visible_to(request.user).filter(kind=AreaKind.MICROGRID)
     form = BuildingMoveForm(request.POST or None, choices=targets)
     if request.method == "POST":
