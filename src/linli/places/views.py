@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import Role, RoleAssignment
-from linli.accounts.scope import own_household_ids
+from linli.accounts.scope import EDIT_ROLES, own_household_ids, scoped
 from linli.lib.errors import DomainError
+from linli.lib.query import any_prefix_q
 from linli.lib.types import AuthedRequest
 from linli.lib.xlsx import xlsx_response
 from linli.party.models import PartyHousehold, PartyOrg
@@ -121,7 +122,14 @@ def building_detail(request: AuthedRequest, building_id: int) -> HttpResponse:
         pk=building_id,
     )
     can_move = building_can_move(user=request.user, building=building)
-    targets = Area.objects.visible_to(request.user).filter(kind=AreaKind.MICROGRID)
+    # Micro-grids the building could go to: in the user's editing area, not its own.
+    targets = scoped(
+        Area.objects.filter(kind=AreaKind.MICROGRID),
+        request.user,
+        lambda paths: any_prefix_q("path", paths),
+        EDIT_ROLES,
+    ).exclude(pk=building.micro_grid_id or 0)
+    can_move = can_move and targets.exists()
     form = BuildingMoveForm(request.POST or None, choices=targets)
     if request.method == "POST":
         if not can_move:
