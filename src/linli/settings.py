@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.places",
     "linli.party",
+    "linli.cases",
     "linli.jobs",
     "linli.api",
     "linli.demo",
@@ -207,6 +208,26 @@ JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
 
 # 1名党员中心户联系10户群众: how many households one party-member household looks after.
 PARTY_HOUSEHOLD_LIMIT = int(os.environ.get("PARTY_HOUSEHOLD_LIMIT", "10"))
+
+# Cases (spec §3). Working days allowed per time class; "immediate=1,deadline=5,long_term=60".
+CASE_WORKING_DAYS = {
+    key.strip(): int(value)
+    for key, value in (
+        part.split("=")
+        for part in os.environ.get(
+            "CASE_WORKING_DAYS", "immediate=1,deadline=5,long_term=60"
+        ).split(",")
+    )
+}
+# Days a resolved case waits for the reporter's rating before it closes as "no response".
+CASE_FOLLOWUP_DAYS = int(os.environ.get("CASE_FOLLOWUP_DAYS", "7"))
+# Working days a 12345 hotline hand-off gives the community to reply to the hotline.
+HOTLINE_REPLY_DAYS = int(os.environ.get("HOTLINE_REPLY_DAYS", "3"))
+CASE_PHOTO_MAX_BYTES = int(os.environ.get("CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "linli@localhost")
 
 # Passwords of the demo accounts that `manage.py demo` creates.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "linli-demo-2026")

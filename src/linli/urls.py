@@ -20,5 +20,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("linli.accounts.urls")),
     path("places/", include("linli.places.urls")),
+    path("cases/", include("linli.cases.urls")),
     path("admin/", admin.site.urls),
 ]

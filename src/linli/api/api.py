@@ -122,12 +122,14 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _routers() -> None:
     from linli.accounts.api import router as accounts_router
+    from linli.cases.api import router as cases_router
     from linli.party.api import router as party_router
     from linli.places.api import router as places_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", places_router)
     api.add_router("/", party_router)
+    api.add_router("/", cases_router)
 
 
 _routers()

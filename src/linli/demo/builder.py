@@ -38,6 +38,8 @@ from faker import Faker
 from faker.providers.person.zh_CN import Provider as PersonProvider
 
 from linli.accounts.models import Department, Role, RoleAssignment, User
+from linli.cases.demo import build_demo_cases
+from linli.cases.models import Team
 from linli.lib import pii
 from linli.lib.bulk import fast_insert
 from linli.lib.query import database_optimize
@@ -292,6 +294,7 @@ class DemoBuilder:
         for community, share, cell in zip(communities, shares, cells, strict=True):
             self.build_community(community, share, cell)
         self.build_people()
+        build_demo_cases(rng=self.rng, community=self.first["community"])  # type: ignore[arg-type]
         database_optimize()
         return {
             "areas": Area.objects.count(),
@@ -642,6 +645,14 @@ class DemoBuilder:
                 if role in (Role.PROPERTY_COMPANY, Role.OWNERS_COMMITTEE):
                     assignment.compound = self.first["compound"]  # type: ignore[assignment]
                 assignment.save()
+                if role == Role.MEDIATOR:
+                    mediator = user
+            # Each community's mediation teams; the demo mediator is in the first one.
+            for community in Area.objects.filter(kind=AreaKind.COMMUNITY).order_by("path"):
+                for index, name in enumerate(WORDS["mediation_teams"]):
+                    team = Team.objects.create(community=community, name=name)
+                    if community == self.first["community"] and index == 0:
+                        team.members.add(mediator)
 
 
 def build_demo(

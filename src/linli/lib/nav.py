@@ -26,15 +26,34 @@ class NavItem:
 
 STAFF = frozenset({Role.COMMUNITY_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR})
 
+# Everyone who may be given a case to handle.
+CASE_WORKERS = PLACE_ROLES | {
+    Role.MEDIATOR,
+    Role.LEGAL_OFFICER,
+    Role.LIAISON,
+    Role.PROPERTY_COMPANY,
+    Role.OWNERS_COMMITTEE,
+    Role.VOLUNTEER,
+    Role.ADMINISTRATOR,
+}
+
 NAV: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("Report a problem"), "cases:report", frozenset({Role.RESIDENT})),
+    NavItem(_("My reports"), "cases:mine", frozenset({Role.RESIDENT})),
     NavItem(_("My home"), "places:my_household", frozenset({Role.RESIDENT})),
+    NavItem(_("My queue"), "cases:queue", CASE_WORKERS),
+    NavItem(_("Cases"), "cases:list", PLACE_ROLES | {Role.ADMINISTRATOR}),
+    NavItem(_("New case"), "cases:new", PLACE_ROLES | {Role.ADMINISTRATOR}),
+    NavItem(_("Case map"), "cases:map", STAFF | {Role.GRID_WORKER}),
+    NavItem(_("Inbox"), "cases:inbox", EVERYONE),
     NavItem(_("Places"), "places:area_list", PLACE_ROLES | {Role.ADMINISTRATOR}),
     NavItem(_("Find a resident"), "places:search", PLACE_ROLES | {Role.ADMINISTRATOR}),
     NavItem(_("Coverage"), "places:coverage", COVERAGE_ROLES),
     NavItem(_("People and roles"), "accounts:people", STAFF),
     NavItem(_("Import"), "places:import_list", IMPORT_ROLES),
     NavItem(_("Data looks"), "accounts:audit", STAFF),
+    NavItem(_("Working calendar"), "cases:calendar", STAFF),
     NavItem(_("API tokens"), "accounts:tokens", EVERYONE),
     NavItem(_("API docs"), "api:openapi-view", STAFF),
     NavItem(_("Back office"), "admin:index", frozenset({Role.ADMINISTRATOR})),
