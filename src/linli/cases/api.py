@@ -4,8 +4,6 @@ Create accepts an `Idempotency-Key` header: a retry with the same key returns th
 case (200) instead of a second one (201).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -13,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from linli.accounts.models import Department, User
 from linli.api.auth import api_user
@@ -22,7 +21,6 @@ from linli.cases.models import (
     CaseCoHandler,
     CaseEvent,
     Category,
-    ExtensionRequest,
     IdempotencyKey,
     Notification,
     Rating,
@@ -278,7 +276,7 @@ def _assignee(data: AssigneeIn) -> dict[str, object]:
 
 
 @router.post("/cases", response={200: CaseOut, 201: CaseOut}, summary="Report a case")
-def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
+def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     user = api_user(request)
     key = request.headers.get("Idempotency-Key") or None
     visible = {
@@ -306,7 +304,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
         idempotency_key=key,
         **place,  # type: ignore[arg-type]
     )
-    return (200 if repeated else 201), case
+    return Status(200 if repeated else 201, case)
 
 
 @router.get("/cases", response=list[CaseRow], summary="Cases in my scope")
@@ -426,14 +424,12 @@ def case_merge_api(request: HttpRequest, case_id: int, payload: MergeIn) -> Case
 @router.post(
     "/cases/{case_id}/extensions", response={201: ExtensionOut}, summary="Ask for more time"
 )
-def case_extension_api(
-    request: HttpRequest, case_id: int, payload: ExtensionIn
-) -> tuple[int, ExtensionRequest]:
+def case_extension_api(request: HttpRequest, case_id: int, payload: ExtensionIn) -> Status:
     case = _case(request, case_id)
     extension = case_extension_request(
         case=case, by=api_user(request), working_days=payload.working_days, reason=payload.reason
     )
-    return 201, extension
+    return Status(201, extension)
 
 
 @router.post(
@@ -457,9 +453,7 @@ def case_extension_decide_api(
     response={201: CoHandlerOut},
     summary="Add a co-handling unit to a joint case",
 )
-def case_cohandler_api(
-    request: HttpRequest, case_id: int, payload: CoHandlerIn
-) -> tuple[int, CaseCoHandler]:
+def case_cohandler_api(request: HttpRequest, case_id: int, payload: CoHandlerIn) -> Status:
     case = _case(request, case_id)
     unit = case_cohandler_add(
         case=case,
@@ -468,7 +462,7 @@ def case_cohandler_api(
         working_days=payload.working_days,
         **_assignee(payload),  # type: ignore[arg-type]
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.post(
