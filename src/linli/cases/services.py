@@ -188,9 +188,30 @@ def case_actions(*, case: Case, user: AnyUser) -> set[str]:
     return acts
 
 
+# In which states each action can be taken at all (by someone): outside these the answer is
+# "not now", inside them it is "not you".
+ACTION_STATES: dict[str, frozenset[str]] = {
+    "triage": frozenset({State.REPORTED, State.TRIAGED}),
+    "dispatch": frozenset({State.TRIAGED}),
+    "accept": frozenset({State.DISPATCHED}),
+    "decline": frozenset({State.DISPATCHED}),
+    "progress": frozenset({State.IN_PROGRESS}),
+    "resolve": frozenset({State.IN_PROGRESS}),
+    "escalate": OPEN_STATES,
+    "merge": OPEN_STATES,
+    "add_cohandler": frozenset({State.TRIAGED, State.DISPATCHED, State.IN_PROGRESS}),
+    "sign_off": frozenset({State.IN_PROGRESS}),
+    "request_extension": frozenset({State.DISPATCHED, State.IN_PROGRESS}),
+    "decide_extension": OPEN_STATES,
+    "rate": frozenset({State.RESOLVED}),
+    "record_rating": frozenset({State.RESOLVED}),
+    "hotline_reply": frozenset(State.values),
+}
+
+
 def _require(case: Case, user: AnyUser, action: str) -> None:
     if action not in case_actions(case=case, user=user):
-        if case.state not in OPEN_STATES and action not in ("rate", "record_rating"):
+        if case.state not in ACTION_STATES.get(action, frozenset()):
             raise Conflict(
                 _("This case is “%(state)s”; that cannot be done now.")
                 % {"state": State(case.state).label},
@@ -735,6 +756,10 @@ def dispatch_people(*, case: Case) -> Any:
 
 def case_accept(*, case: Case, by: User, version: int | None = None) -> CaseEvent:
     """接单. Of many simultaneous accepts exactly one wins; the rest are told who was first."""
+    if case.state != State.DISPATCHED and case.accepted_by_id:
+        raise Conflict(
+            _("%(who)s accepted this case first.") % {"who": case.accepted_by}, code="stale"
+        )
     _require(case, by, "accept")
     _check_version(case, version)
     with transaction.atomic():

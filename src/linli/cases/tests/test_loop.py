@@ -99,8 +99,11 @@ def test_the_whole_loop_escalates_reopens_a_level_up_and_closes_on_satisfaction(
 
 def test_a_refused_transition_is_an_error_and_leaves_no_trace(world):
     case = leak(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Conflict) as not_now:
         case_accept(case=case, by=world.buildinghead)  # nobody dispatched it
+    assert "待研判" in not_now.value.message  # says the state it is in
+    with pytest.raises(Forbidden):
+        triage(case, world.mediator)  # a mediator does not triage
     with pytest.raises(DomainError):
         case_resolve(case=case, by=world.buildinghead, result="x")
     case.refresh_from_db()
