@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from django.db import close_old_connections
+from django.db import connection
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.cases.models import Case, CaseEvent, State, Team
@@ -48,7 +48,7 @@ def test_fifty_simultaneous_accepts_make_exactly_one_winner(transactional_db):
         except Exception as error:
             outcome["error"].append(repr(error))
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=press, args=(m,)) for m in members]
     for t in threads:

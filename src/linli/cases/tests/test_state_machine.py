@@ -14,6 +14,7 @@ worker of another grid) and checks after each step:
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -191,7 +192,7 @@ def run_machine(world) -> set[str]:
                 assert events[-1].to_state == case.state
                 assert case.version == len(events), "a change without its event"
                 levels = [e.to_level for e in events]
-                assert all(b - a in (0, 1) for a, b in zip(levels, levels[1:], strict=False))
+                assert all(b - a in (0, 1) for a, b in pairwise(levels))
                 assert 1 <= case.level <= 4
                 if case.state in (State.CLOSED, State.MERGED):
                     count = self.frozen.setdefault(case.pk, len(events))
