@@ -147,7 +147,7 @@ def run_machine(world) -> set[str]:
                     {"team": team},
                     {"department": police},
                 ][choice]
-                s.case_dispatch(case=case, by=user, **target)  # type: ignore[arg-type]
+                s.case_dispatch(case=case, by=user, **target)
             elif action == "accept":
                 s.case_accept(case=case, by=user)
             elif action == "decline":
@@ -182,7 +182,7 @@ def run_machine(world) -> set[str]:
                 s.case_sweep()
 
         @invariant()
-        def invariants(self) -> None:
+        def hold(self) -> None:
             if not hasattr(self, "cases"):
                 return
             for stale in self.cases:
