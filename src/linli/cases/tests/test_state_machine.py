@@ -191,7 +191,7 @@ def run_machine(world) -> set[str]:
                 assert case.state in State.values
                 assert events[-1].to_state == case.state
                 assert case.version == len(events), "a change without its event"
-                levels = [e.to_level for e in events]
+                levels = [e.to_level or 0 for e in events]
                 assert all(b - a in (0, 1) for a, b in pairwise(levels))
                 assert 1 <= case.level <= 4
                 if case.state in (State.CLOSED, State.MERGED):
