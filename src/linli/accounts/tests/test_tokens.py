@@ -89,3 +89,24 @@ def test_api_token_endpoints_create_list_and_revoke(client, world):
     assert "key" not in listed[0]
     assert client.delete(f"/api/v1/tokens/{listed[0]['id']}", **auth).status_code == 204
     assert client.get("/api/v1/tokens", **auth).status_code == 401
+
+
+def test_a_machine_with_a_token_can_post_without_a_csrf_cookie(world):
+    from django.test import Client
+
+    from linli.accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=world.gridworker, name="hotline bridge")
+    machine = Client(enforce_csrf_checks=True)
+    response = machine.post(
+        "/api/v1/tokens",
+        {"name": "second"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 201, response.content
+    # A browser session without the CSRF token is still refused.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.gridworker)
+    refused = browser.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
+    assert refused.status_code == 403

@@ -1,0 +1,204 @@
+"""Case intake over HTTP with 16 concurrent clients, against a bare insert of the same row.
+
+    ./linli bench intake                  # SQLite, then PostgreSQL if reachable
+    ./linli bench intake --requests 2000 --clients 16
+
+Intake is the real thing: waitress serving Linli in its own process, each client with
+its own keep-alive connection and bearer token, POST /api/v1/cases with JSON. That
+covers authentication, validation, scoping, locating the place (half the reports give a
+household, half only a map point that is located into its grid), the deadline on the
+working calendar, the case row, its event row and its notifications.
+
+The baseline, measured in the same run on the same database, is the bare Django insert
+of the same case row (`Case.objects.create` with fields computed beforehand) from the
+same number of threads. Goal: intake ≥ 0.5 × the baseline rate, and p99 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from common import ROOT, percentile, report, setup, verdict
+
+GOAL_RATIO = 0.5
+GOAL_P99_MS = 50.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_clients(
+    clients: int, per_client: int, work: list[list[object]], send: object
+) -> tuple[float, list[float]]:
+    """Run `send(client_index, item)` for each client's items; elapsed seconds and latencies."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client(index: int) -> None:
+        mine: list[float] = []
+        start.wait()
+        for item in work[index]:
+            began = time.perf_counter()
+            send(index, item)  # type: ignore[operator]
+            mine.append((time.perf_counter() - began) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - began, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=1600)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    vendor = setup("intake", fresh=True)
+
+    from django.db import connection
+
+    from linli.accounts.models import Role, RoleAssignment, User
+    from linli.accounts.services import api_token_create
+    from linli.cases.models import Case, CaseEvent, Source, State
+    from linli.cases.services import deadline_for
+    from linli.demo.builder import build_demo
+    from linli.places.models import Building, Household
+
+    build_demo(households=2000, seed=5, progress=lambda _m: None)
+    community = User.objects.get(username="community")
+    area = RoleAssignment.objects.get(user=community, role=Role.COMMUNITY_STAFF).area
+    households = list(
+        Household.objects.filter(micro_grid__path__startswith=area.path).values_list(
+            "pk", flat=True
+        )
+    )
+    points = list(
+        Building.objects.filter(micro_grid__path__startswith=area.path).values_list(
+            "latitude", "longitude"
+        )
+    )
+    tokens = [api_token_create(user=community, name=f"bench {i}")[1] for i in range(args.clients)]
+    per_client = args.requests // args.clients
+    rng = random.Random(1)
+
+    def body(i: int) -> dict[str, object]:
+        if i % 2:
+            return {"description": f"楼道堆物影响通行 {i}", "source": "patrol", "household_id": rng.choice(households)}
+        lat, lng = rng.choice(points)
+        return {"description": f"路灯不亮 {i}", "source": "patrol", "latitude": lat, "longitude": lng}
+
+    work = [[body(c * per_client + i) for i in range(per_client)] for c in range(args.clients)]
+
+    # Baseline: the bare insert of the same row, same threads, same database.
+    micro = Household.objects.select_related("micro_grid").get(pk=households[0]).micro_grid
+    row = {
+        "title": "楼道堆物影响通行",
+        "description": "楼道堆物影响通行",
+        "source": Source.PATROL,
+        "state": State.REPORTED,
+        "community": area,
+        "area": micro,
+        "area_path": micro.path,
+        "level": 1,
+        "level_area": micro,
+        "created_by": community,
+    }
+    from django.utils import timezone
+
+    row["deadline"] = deadline_for(timeframe="", start=timezone.now())
+
+    def insert(_index: int, _item: object) -> None:
+        Case.objects.create(**row)
+
+    def insert_and_close(index: int, item: object) -> None:
+        insert(index, item)
+
+    connection.close()
+    bare_elapsed, bare_lat = run_clients(args.clients, per_client, work, insert_and_close)
+    bare_rate = len(bare_lat) / bare_elapsed
+    Case.objects.filter(title="楼道堆物影响通行").delete()
+
+    # Intake over HTTP: waitress in its own process, as ./linli serve runs it.
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={args.clients}", "linli.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(args.clients)]
+        failures: list[str] = []
+
+        def post(index: int, item: object) -> None:
+            conn = conns[index]
+            conn.request(
+                "POST",
+                "/api/v1/cases",
+                body=json.dumps(item, ensure_ascii=False).encode(),
+                headers={"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            text = response.read()
+            if response.status != 201:
+                failures.append(f"{response.status} {text[:200]!r}")
+
+        post(0, body(-1))  # warm the server (imports, first connection)
+        elapsed, latencies = run_clients(args.clients, per_client, work, post)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    created = Case.objects.filter(source=Source.PATROL, created_by=community).count()
+    events = CaseEvent.objects.filter(case__created_by=community, action="report").count()
+    rate = len(latencies) / elapsed
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    ratio = rate / bare_rate
+    report(
+        f"Case intake over HTTP, {args.clients} clients, {vendor}",
+        [
+            ("requests", f"{len(latencies)} (cases created {created}, report events {events})"),
+            ("intake", f"{rate:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"),
+            ("bare insert", f"{bare_rate:,.0f} rows/s, p50 {percentile(bare_lat, 50):.1f} ms, p99 {percentile(bare_lat, 99):.1f} ms"),
+            ("ratio", f"{ratio:.2f} × bare insert — {verdict(ratio >= GOAL_RATIO, '≥ 0.5 ×')}"),
+            ("p99", verdict(p99 <= GOAL_P99_MS, "p99 ≤ 50 ms")),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()
