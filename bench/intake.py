@@ -102,9 +102,18 @@ def main() -> None:
 
     def body(i: int) -> dict[str, object]:
         if i % 2:
-            return {"description": f"楼道堆物影响通行 {i}", "source": "patrol", "household_id": rng.choice(households)}
+            return {
+                "description": f"楼道堆物影响通行 {i}",
+                "source": "patrol",
+                "household_id": rng.choice(households),
+            }
         lat, lng = rng.choice(points)
-        return {"description": f"路灯不亮 {i}", "source": "patrol", "latitude": lat, "longitude": lng}
+        return {
+            "description": f"路灯不亮 {i}",
+            "source": "patrol",
+            "latitude": lat,
+            "longitude": lng,
+        }
 
     work = [[body(c * per_client + i) for i in range(per_client)] for c in range(args.clients)]
 
@@ -148,7 +157,14 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", f"--threads={args.clients}", "linli.wsgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "waitress",
+            f"--listen=127.0.0.1:{port}",
+            f"--threads={args.clients}",
+            "linli.wsgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -160,7 +176,9 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(args.clients)]
+        conns = [
+            http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(args.clients)
+        ]
         failures: list[str] = []
 
         def post(index: int, item: object) -> None:
@@ -169,7 +187,10 @@ def main() -> None:
                 "POST",
                 "/api/v1/cases",
                 body=json.dumps(item, ensure_ascii=False).encode(),
-                headers={"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json"},
+                headers={
+                    "Authorization": f"Bearer {tokens[index]}",
+                    "Content-Type": "application/json",
+                },
             )
             response = conn.getresponse()
             text = response.read()
@@ -193,7 +214,10 @@ def main() -> None:
         [
             ("requests", f"{len(latencies)} (cases created {created}, report events {events})"),
             ("intake", f"{rate:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"),
-            ("bare insert", f"{bare_rate:,.0f} rows/s, p50 {percentile(bare_lat, 50):.1f} ms, p99 {percentile(bare_lat, 99):.1f} ms"),
+            (
+                "bare insert",
+                f"{bare_rate:,.0f} rows/s, p50 {percentile(bare_lat, 50):.1f} ms, p99 {percentile(bare_lat, 99):.1f} ms",
+            ),
             ("ratio", f"{ratio:.2f} × bare insert — {verdict(ratio >= GOAL_RATIO, '≥ 0.5 ×')}"),
             ("p99", verdict(p99 <= GOAL_P99_MS, "p99 ≤ 50 ms")),
         ],

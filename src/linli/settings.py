@@ -127,6 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at the
     # start of a transaction so two writers queue on the busy timeout instead of failing
     # with "database is locked" when a read lock cannot be upgraded.
+    DATABASES["default"]["ENGINE"] = "linli.lib.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

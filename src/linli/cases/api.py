@@ -279,13 +279,20 @@ def _assignee(data: AssigneeIn) -> dict[str, object]:
 def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     user = api_user(request)
     key = request.headers.get("Idempotency-Key") or None
-    visible = {
-        "household": (Household.objects.visible_to(user), payload.household_id),
-        "building": (Building.objects.visible_to(user), payload.building_id),
-        "area": (Area.objects.visible_to(user), payload.area_id),
+    # The service decides whether the user may report for the place (403 if not).
+    lookups = {
+        "household": (
+            Household.objects.select_related("micro_grid", "building"),
+            payload.household_id,
+        ),
+        "building": (
+            Building.objects.select_related("micro_grid", "community"),
+            payload.building_id,
+        ),
+        "area": (Area.objects.all(), payload.area_id),
     }
     place = {
-        name: get_object_or_404(qs, pk=pk) for name, (qs, pk) in visible.items() if pk is not None
+        name: get_object_or_404(qs, pk=pk) for name, (qs, pk) in lookups.items() if pk is not None
     }
     repeated = bool(key) and IdempotencyKey.objects.filter(user=user, key=key).exists()
     case = case_report(

@@ -406,17 +406,38 @@ def _notify(event: CaseEvent, user_ids: Iterable[int | None], *, urgent: bool = 
         [Notification(user_id=u, case=event.case, event=event, urgent=urgent) for u in recipients]
     )
     case = event.case
-    channels = Channel.objects.filter(active=True).filter(
-        Q(community__isnull=True) | Q(community_id=case.community_id)
-    )
-    if not urgent:
-        channels = channels.filter(urgent_only=False)
-    for channel in channels:
+    for channel in active_channels():
+        if channel.community_id not in (None, case.community_id):
+            continue
+        if channel.urgent_only and not urgent:
+            continue
         job_enqueue(
             kind="cases.deliver",
             payload={"channel": channel.pk, "event": event.pk},
             dedupe_key=f"deliver:{channel.pk}:{event.pk}",
         )
+
+
+_channels: dict[str, Any] = {}
+CHANNEL_CACHE_SECONDS = 30
+
+
+def active_channels() -> list[Channel]:
+    """The active channels, read at most every 30 s per process: every event consults
+    them, and they change a few times a year (a new one reaches other processes within
+    30 s; this process forgets at once when one is saved)."""
+    import time
+
+    now = time.monotonic()
+    if _channels.get("until", 0) < now:
+        _channels.update(
+            rows=list(Channel.objects.filter(active=True)), until=now + CHANNEL_CACHE_SECONDS
+        )
+    return _channels["rows"]
+
+
+def channels_changed() -> None:
+    _channels.clear()
 
 
 # The one way a case changes ---------------------------------------------------------
@@ -531,7 +552,11 @@ def case_report(
         latitude=latitude,
         longitude=longitude,
     )
-    community = _area_at_level(place, Level.COMMUNITY)
+    # district/subdistrict/community/…: the community is the third step of the path.
+    parts = place.path.strip("/").split("/")
+    if len(parts) < 3:
+        raise _invalid("place", _("This place is not inside a community."))
+    community_id = int(parts[2])
     if by is None:
         if not contact_phone.strip():
             raise _invalid("contact_phone", _("Leave a phone number so we can reach you."))
@@ -557,7 +582,7 @@ def case_report(
                 contact_name=contact_name.strip()[:50],
                 contact_phone=contact_phone.strip()[:20],
                 created_by=by,
-                community=community,
+                community_id=community_id,
                 area=place,
                 area_path=place.path,
                 building=building,

@@ -11,7 +11,10 @@ Deadlines count working days on it. Sources, in order:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
 
 import chinese_calendar
 from django.utils import timezone
@@ -27,8 +30,28 @@ def _package_years() -> range:
 PACKAGE_YEARS = _package_years()
 
 
+_entered: dict[str, Any] = {}
+CACHE_SECONDS = 60
+
+
+def _entered_days() -> dict[date, bool]:
+    """Every day administrators entered (a few dozen a year), read at most once a minute
+    per process: every new case asks the calendar for its deadline."""
+    now = time.monotonic()
+    if _entered.get("until", 0) < now:
+        _entered.update(
+            days=dict(CalendarDay.objects.values_list("date", "working")),
+            until=now + CACHE_SECONDS,
+        )
+    return _entered["days"]
+
+
+def calendar_changed() -> None:
+    _entered.clear()
+
+
 def entered_years() -> set[int]:
-    return {d.year for d in CalendarDay.objects.dates("date", "year")}
+    return {d.year for d in _entered_days()}
 
 
 def year_is_known(year: int, entered: set[int] | None = None) -> bool:
@@ -42,10 +65,9 @@ class WorkingCalendar:
     """Answers "is this a working day?" for a span of dates with one database query."""
 
     def __init__(self, start: date, end: date) -> None:
-        self.entered = dict(
-            CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "working")
-        )
-        self.entered_years = entered_years()
+        days = _entered_days()
+        self.entered = {d: w for d, w in days.items() if start <= d <= end}
+        self.entered_years = {d.year for d in days}
 
     def is_working(self, day: date) -> bool:
         if day in self.entered:
@@ -80,7 +102,7 @@ def add_working_days(start: datetime, days: int) -> datetime:
         day += timedelta(days=1)
         if calendar.is_working(day):
             counted += 1
-    return datetime.combine(day, time(local.hour, local.minute, local.second), local.tzinfo)
+    return datetime.combine(day, clock(local.hour, local.minute, local.second), local.tzinfo)
 
 
 def working_days_between(start: date, end: date) -> int:
