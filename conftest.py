@@ -19,6 +19,19 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Per-process configuration caches must not outlive a test's rolled-back rows."""
+    from linli.cases.services import channels_changed
+    from linli.cases.workcal import calendar_changed
+
+    channels_changed()
+    calendar_changed()
+    yield
+    channels_changed()
+    calendar_changed()
+
+
 class World:
     """The demo community at small size, with handles on the people and places tests need."""
 

@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def run_clients(
-    clients: int, per_client: int, work: list[list[object]], send: object
+    clients: int, per_client: int, work: list[list[dict[str, object]]], send: object
 ) -> tuple[float, list[float]]:
     """Run `send(client_index, item)` for each client's items; elapsed seconds and latencies."""
     latencies: list[float] = []
@@ -86,6 +86,7 @@ def main() -> None:
     build_demo(households=2000, seed=5, progress=lambda _m: None)
     community = User.objects.get(username="community")
     area = RoleAssignment.objects.get(user=community, role=Role.COMMUNITY_STAFF).area
+    assert area is not None
     households = list(
         Household.objects.filter(micro_grid__path__startswith=area.path).values_list(
             "pk", flat=True
@@ -119,6 +120,7 @@ def main() -> None:
 
     # Baseline: the bare insert of the same row, same threads, same database.
     micro = Household.objects.select_related("micro_grid").get(pk=households[0]).micro_grid
+    assert micro is not None
     row = {
         "title": "楼道堆物影响通行",
         "description": "楼道堆物影响通行",

@@ -249,3 +249,17 @@ class CaseFilterForm(forms.Form):
 
 def team_choices(community_id: int) -> Any:
     return Team.objects.filter(community_id=community_id)
+
+
+class HotlineImportForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.none())
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        if communities.count() == 1:
+            self.fields["community"].initial = communities.first()

@@ -49,7 +49,9 @@ def _post_json(url: str, body: dict) -> bytes:
 def deliver(job: Job) -> None:
     """Send one event to one channel. A failure raises, so the job is retried with backoff;
     a job is claimed by one worker only, so a notice goes out once."""
-    channel = Channel.objects.get(pk=job.payload["channel"])
+    channel = Channel.objects.filter(pk=job.payload["channel"], active=True).first()
+    if channel is None:
+        return  # switched off or removed since: nothing to send
     event = CaseEvent.objects.select_related("case", "actor").get(pk=job.payload["event"])
     with translation.override("zh-hans"):
         text = event_text(event)

@@ -494,6 +494,8 @@ class ExtensionRequest(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
+        # The case moved on (resolved, escalated, declined, merged) before anyone decided.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(

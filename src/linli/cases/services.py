@@ -177,7 +177,7 @@ def case_actions(*, case: Case, user: AnyUser) -> set[str]:
         and case.deadline
     ):
         acts.add("request_extension")
-    if pending and user_level(user, case) > case.level:
+    if pending and state in OPEN_STATES and user_level(user, case) > case.level:
         acts.add("decide_extension")
     if state == State.RESOLVED and is_reporter(user, case):
         acts.add("rate")
@@ -475,6 +475,11 @@ def _step(
     for field, value in changes.items():
         setattr(case, field, value)
     case.state, case.version = to, case.version + 1
+    if to not in (State.DISPATCHED, State.IN_PROGRESS) or case.level != from_level:
+        # An extension asked for the work at hand lapses when that work ends or moves up.
+        ExtensionRequest.objects.filter(
+            case=case, decision=ExtensionRequest.Decision.PENDING
+        ).update(decision=ExtensionRequest.Decision.WITHDRAWN, decided_at=now)
     return CaseEvent.objects.create(
         case=case,
         actor=by,

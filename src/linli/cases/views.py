@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -706,4 +707,86 @@ def calendar(request: AuthedRequest) -> HttpResponse:
             "prev": prev,
             "next": nxt,
         },
+    )
+
+
+# 12345 batch import -----------------------------------------------------------------
+
+
+@login_required
+def hotline_import(request: AuthedRequest) -> HttpResponse:
+    """Upload a batch of 12345 tickets, see the dry run, then enter all or the valid rows."""
+    import tempfile
+    from pathlib import Path
+
+    from linli.cases.hotline import COLUMNS, hotline_check, hotline_enter
+    from linli.places.importing import FileProblem
+    from linli.places.services import IMPORT_ROLES, require_role
+
+    require_role(request.user, IMPORT_ROLES)
+    communities = Area.objects.visible_to(request.user).filter(kind=AreaKind.COMMUNITY)
+    form = f.HotlineImportForm(request.POST or None, request.FILES or None, communities=communities)
+    stored = request.session.get("hotline_import")
+    context: dict[str, Any] = {"form": form, "columns": COLUMNS, "checked": None}
+    if request.method == "POST" and request.POST.get("step") == "enter" and stored:
+        community = get_object_or_404(communities, pk=stored["community"])
+        if stored["errors"] and request.POST.get("mode") != "valid":
+            messages.error(
+                request,
+                _("The file has bad rows: import only the valid rows, or correct the file."),
+            )
+        else:
+            try:
+                cases = hotline_enter(rows=stored["rows"], community=community, by=request.user)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                del request.session["hotline_import"]
+                messages.success(request, _("%(n)s hotline cases entered.") % {"n": len(cases)})
+                return redirect(f"{reverse('cases:list')}?source=hotline")
+        context["checked"] = stored
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                checked = hotline_check(
+                    path=Path(tmp.name),
+                    original_name=upload.name,
+                    community=form.cleaned_data["community"],
+                )
+            except FileProblem as exc:
+                form.add_error("file", str(exc))
+            else:
+                stored = {
+                    "community": form.cleaned_data["community"].pk,
+                    "name": upload.name,
+                    "rows": checked.rows,
+                    "errors": checked.errors,
+                    "total": checked.total,
+                }
+                request.session["hotline_import"] = stored
+                context["checked"] = stored
+    return render(request, "cases/hotline_import.html", context)
+
+
+@login_required
+def hotline_template(request: AuthedRequest) -> HttpResponse:
+    from linli.cases.hotline import COLUMNS
+
+    example = [
+        [
+            "12345-20261008-0001",
+            "小区东门路灯不亮",
+            "翠苑小区5-2-301",
+            "王女士",
+            "13800138000",
+            "2026-10-12 17:00",
+        ]
+    ]
+    return xlsx_response(
+        "12345-template.xlsx", [(str(_("12345 tickets")), [str(c.label) for c in COLUMNS], example)]
     )

@@ -186,15 +186,21 @@ def read_rows(path: Path, original_name: str) -> tuple[list[str], Iterator[list[
 
 
 def map_columns(kind: str, header: list[str]) -> dict[str, int]:
-    """Which position each known column has; a missing required column is a FileProblem."""
+    return map_column_list(COLUMNS[kind], header)
+
+
+def map_column_list(columns: list[Column], header: list[str]) -> dict[str, int]:
+    """Which position each known column has; a missing required column is a FileProblem.
+
+    A column is recognised by its key or by its label in any of Linli's languages."""
     positions: dict[str, int] = {}
-    for column in COLUMNS[kind]:
+    for column in columns:
         names = _header_names(column)
         for index, title in enumerate(header):
             if title.strip().lower() in names:
                 positions[column.key] = index
                 break
-    missing = [str(c.label) for c in COLUMNS[kind] if c.required and c.key not in positions]
+    missing = [str(c.label) for c in columns if c.required and c.key not in positions]
     if missing:
         raise FileProblem(
             _("The file lacks these columns: %(columns)s. Download the template to see them all.")

@@ -19,7 +19,13 @@ from itertools import pairwise
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 from linli.accounts.models import Department, Role, RoleAssignment, User
 from linli.cases import services as s
@@ -125,6 +131,29 @@ def run_machine(world) -> set[str]:
             level = min(case.level + (action == "decide_extension"), 4)
             handler = [world.buildinghead, world.gridworker, world.community, world.subdistrict]
             self.do(which, handler[level - 1], action, choice)
+
+        def in_state(self, state: str) -> list[int]:
+            return [
+                i
+                for i, c in enumerate(getattr(self, "cases", []))
+                if Case.objects.filter(pk=c.pk, state=state).exists()
+            ]
+
+        @precondition(lambda self: self.in_state(State.RESOLVED))
+        @rule(data=st.data(), rating=st.sampled_from(list(Rating.values)))
+        def reporter_rates_a_resolved_case(self, data: st.DataObject, rating: str) -> None:
+            which = data.draw(st.sampled_from(self.in_state(State.RESOLVED)))
+            self.do(which, world.resident, "rate", list(Rating.values).index(rating))
+
+        @precondition(lambda self: self.in_state(State.DISPATCHED))
+        @rule(data=st.data())
+        def assignee_accepts_a_dispatched_case(self, data: st.DataObject) -> None:
+            which = data.draw(st.sampled_from(self.in_state(State.DISPATCHED)))
+            case = Case.objects.get(pk=self.cases[which].pk)
+            user = case.assignee_user or (
+                world.mediator if case.assignee_team_id else world.liaison
+            )
+            self.do(which, user, "accept", 0)
 
         @rule(which=st.integers(0, 1), rating=st.sampled_from(list(Rating.values)))
         def reporter_rates(self, which: int, rating: str) -> None:
