@@ -55,7 +55,8 @@ def test_switching_language_keeps_the_page_and_changes_its_words(
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
     assert page.url == where
-    assert nav_labels(page)[:2] == [home, places]
+    labels = nav_labels(page)
+    assert labels[0] == home and places in labels
     assert page.get_by_role("button", name=logout).is_visible()
     page.goto(page.base + "/")  # the choice stays for the next page
     assert nav_labels(page)[0] == home

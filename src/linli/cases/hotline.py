@@ -16,6 +16,7 @@ Steps:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,14 @@ COLUMNS = [
     Column("contact_phone", gettext_lazy("Contact phone"), False),
     Column("reply_due", gettext_lazy("Hotline reply due"), False),
 ]
+# Other titles the hotline's own exports use for our columns.
+ALIASES: dict[str, list[str]] = {
+    key: titles
+    for key, titles in json.loads(
+        (Path(__file__).parent / "data" / "hotline_columns.json").read_text("utf-8")
+    ).items()
+    if not key.startswith("_")
+}
 MAX_ROWS = 5000
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # "5-2-301", "5栋2单元301室", "5号楼2单元301", "5幢"
@@ -110,7 +119,8 @@ def hotline_place(community: Area, address: str) -> dict[str, Any]:
 
 def hotline_check(*, path: Path, original_name: str, community: Area) -> Checked:
     header, rows = read_rows(path, original_name)
-    positions = map_column_list(COLUMNS, header)
+    known = {title: key for key, titles in ALIASES.items() for title in titles}
+    positions = map_column_list(COLUMNS, [known.get(h.strip(), h) for h in header])
     labels = {c.key: str(c.label) for c in COLUMNS}
     existing = set(Case.objects.exclude(hotline_ticket="").values_list("hotline_ticket", flat=True))
     seen: set[str] = set()

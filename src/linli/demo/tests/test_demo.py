@@ -27,6 +27,11 @@ def snapshot() -> list[tuple]:
 
 def clear() -> None:
     """Empty the demo inside the test's transaction (TRUNCATE cannot run there on PostgreSQL)."""
+    from linli.cases.models import Case, Team
+
+    Case.objects.update(merged_into=None)
+    Case.objects.all().delete()
+    Team.objects.all().delete()
     PartyHouseholdLink.objects.all().delete()
     PartyHousehold.objects.all().delete()
     PartyMember.objects.all().delete()
