@@ -32,6 +32,7 @@ from linli.cases.models import Case, Source
 from linli.cases.services import case_report
 from linli.lib.errors import DomainError
 from linli.places.importing import Column, FileProblem, map_column_list, read_rows
+from linli.places.importing import cell_text as _text
 from linli.places.models import Area, Building, Household
 
 if TYPE_CHECKING:
@@ -67,14 +68,6 @@ class Checked:
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[list[Any]] = field(default_factory=list)  # [row, column, reason]
     total: int = 0
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _due(value: Any) -> datetime | None:

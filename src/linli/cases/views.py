@@ -370,33 +370,44 @@ def _dispatch_form_args(case: Case) -> dict[str, Any]:
     }
 
 
+# The form behind each action on the case page, in the order the page offers them.
+FORM_OF: dict[str, Any] = {
+    "triage": f.TriageForm,
+    "dispatch": f.DispatchForm,
+    "decline": f.ReasonForm,
+    "progress": f.ProgressForm,
+    "escalate": f.ReasonForm,
+    "resolve": f.ResolveForm,
+    "rate": f.RateForm,
+    "record_rating": f.RateForm,
+    "merge": f.MergeForm,
+    "request_extension": f.ExtensionForm,
+    "decide_extension": f.DecideForm,
+    "add_cohandler": f.CoHandlerForm,
+    "hotline_reply": f.NoteForm,
+}
+
+
+def _action_form(case: Case, action: str, request: HttpRequest | None = None) -> Any:
+    """The action's form: bound to the request's data when given, else blank (triage starts
+    from what is on record)."""
+    form_class = FORM_OF.get(action)
+    if form_class is None:
+        return None
+    args: list[Any] = [request.POST, request.FILES] if request is not None else []
+    if form_class in (f.DispatchForm, f.CoHandlerForm):
+        return form_class(*args[:1], **_dispatch_form_args(case))
+    if form_class is f.TriageForm and request is None:
+        fields = ("category", "route", "timeframe", "risk")
+        return form_class(initial={name: getattr(case, name) for name in fields})
+    return form_class(*args)
+
+
 def _action_forms(
     case: Case, acts: set[str], bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     bound = bound or {}
-    makers: dict[str, Any] = {
-        "triage": lambda: f.TriageForm(
-            initial={
-                "category": case.category,
-                "route": case.route,
-                "timeframe": case.timeframe,
-                "risk": case.risk,
-            }
-        ),
-        "dispatch": lambda: f.DispatchForm(**_dispatch_form_args(case)),
-        "decline": f.ReasonForm,
-        "progress": f.ProgressForm,
-        "escalate": f.ReasonForm,
-        "resolve": f.ResolveForm,
-        "rate": f.RateForm,
-        "record_rating": f.RateForm,
-        "merge": f.MergeForm,
-        "request_extension": f.ExtensionForm,
-        "decide_extension": f.DecideForm,
-        "add_cohandler": lambda: f.CoHandlerForm(**_dispatch_form_args(case)),
-        "hotline_reply": f.NoteForm,
-    }
-    return {a: bound.get(a) or makers[a]() for a in makers if a in acts}
+    return {a: bound.get(a) or _action_form(case, a) for a in FORM_OF if a in acts}
 
 
 def _detail_context(
@@ -527,23 +538,6 @@ def _run(request: AuthedRequest, case: Case, action: str, form: Any) -> None:
         raise Http404
 
 
-FORM_OF = {
-    "triage": f.TriageForm,
-    "dispatch": None,
-    "decline": f.ReasonForm,
-    "progress": f.ProgressForm,
-    "escalate": f.ReasonForm,
-    "resolve": f.ResolveForm,
-    "rate": f.RateForm,
-    "record_rating": f.RateForm,
-    "merge": f.MergeForm,
-    "request_extension": f.ExtensionForm,
-    "decide_extension": f.DecideForm,
-    "add_cohandler": None,
-    "hotline_reply": f.NoteForm,
-}
-
-
 @login_required
 @require_POST
 def act(request: AuthedRequest, case_id: int, action: str) -> HttpResponse:
@@ -554,12 +548,7 @@ def act(request: AuthedRequest, case_id: int, action: str) -> HttpResponse:
     case = _case_or_404(request.user, case_id)
     if action not in DONE:
         raise Http404
-    form: Any = None
-    if action in ("dispatch", "add_cohandler"):
-        cls = f.DispatchForm if action == "dispatch" else f.CoHandlerForm
-        form = cls(request.POST, **_dispatch_form_args(case))
-    elif (form_class := FORM_OF.get(action)) is not None:
-        form = form_class(request.POST, request.FILES)
+    form = _action_form(case, action, request)
     if form is not None and not form.is_valid():
         return render(
             request, "cases/detail.html", _detail_context(request, case, {action: form}), status=400

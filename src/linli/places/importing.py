@@ -226,12 +226,16 @@ class Outcome:
         self.counts[key] = self.counts.get(key, 0) + n
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; Excel's 3.0 for a typed 3 becomes "3"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+_text = cell_text
 
 
 def _blank(row: list[Any]) -> bool:
