@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "linli.places",
     "linli.party",
     "linli.cases",
+    "linli.triage",
     "linli.jobs",
     "linli.api",
     "linli.demo",

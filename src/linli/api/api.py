@@ -125,11 +125,13 @@ def _routers() -> None:
     from linli.cases.api import router as cases_router
     from linli.party.api import router as party_router
     from linli.places.api import router as places_router
+    from linli.triage.api import router as triage_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", places_router)
     api.add_router("/", party_router)
     api.add_router("/", cases_router)
+    api.add_router("/", triage_router)
 
 
 _routers()

@@ -272,6 +272,8 @@ class Case(models.Model):
         _("time class"), max_length=12, choices=Timeframe.choices, blank=True
     )
     risk = models.BooleanField(_("risk"), default=False, db_index=True)
+    # What triage intelligence proposed at intake; the triage form starts from it.
+    proposal = models.JSONField(_("proposal"), default=dict, blank=True, editable=False)
 
     # Who handles it and at which level of the ladder.
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)

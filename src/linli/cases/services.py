@@ -575,6 +575,11 @@ def case_report(
     if hotline_ticket and hotline_reply_due is None:
         hotline_reply_due = add_working_days(now, settings.HOTLINE_REPLY_DAYS)
     title = (title.strip() or description.splitlines()[0])[:80]
+    from linli.triage.services import triage_proposal_for
+
+    proposal = triage_proposal_for(description)
+    # A risk cannot wait for a person to triage: the case is urgent from the first minute.
+    risk = bool(proposal.get("risk"))
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -597,7 +602,9 @@ def case_report(
                 longitude=longitude,
                 level=level,
                 level_area=place,
-                deadline=deadline_for(timeframe="", start=now),
+                deadline=deadline_for(timeframe="immediate" if risk else "", start=now),
+                proposal=proposal,
+                risk=risk,
                 hotline_ticket=hotline_ticket.strip()[:40],
                 hotline_reply_due=hotline_reply_due,
                 created_at=now,
@@ -614,7 +621,10 @@ def case_report(
             _save_photos(case, event, photos, by)
             if idempotency_key and by is not None:
                 IdempotencyKey.objects.create(user=by, key=idempotency_key[:100], case=case)
-            _notify(event, _handlers_at(case))
+            if risk:
+                _notify(event, [*_handlers_at(case), *_community_staff(case)], urgent=True)
+            else:
+                _notify(event, _handlers_at(case))
     except IntegrityError:
         if idempotency_key and by is not None:
             # Two retries raced; the other one created the case.
@@ -702,6 +712,9 @@ def case_triage(
         )
         if risk and not before["risk"]:
             _notify(event, [*_community_staff(case), *_handlers_at(case)], urgent=True)
+        from linli.triage.services import triage_correction_record
+
+        triage_correction_record(case=case, proposed=case.proposal, chosen=changes, by=by)
     return event
 
 

@@ -398,8 +398,11 @@ def _action_form(case: Case, action: str, request: HttpRequest | None = None) ->
     if form_class in (f.DispatchForm, f.CoHandlerForm):
         return form_class(*args[:1], **_dispatch_form_args(case))
     if form_class is f.TriageForm and request is None:
+        # Before anyone triaged, the form starts from triage intelligence's proposal.
         fields = ("category", "route", "timeframe", "risk")
-        return form_class(initial={name: getattr(case, name) for name in fields})
+        source = case.proposal if not case.category and case.proposal else None
+        initial = {n: source.get(n) if source else getattr(case, n) for n in fields}
+        return form_class(initial=initial)
     return form_class(*args)
 
 

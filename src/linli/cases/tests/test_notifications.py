@@ -60,7 +60,9 @@ def fake_server():
 
 def report(world, **extra):
     home = RoleAssignment.objects.get(user=world.resident, role=Role.RESIDENT).household
-    return case_report(by=world.resident, description="楼下有煤气味", household=home, **extra)
+    return case_report(
+        by=world.resident, description="楼道里堆满了纸箱和旧家具", household=home, **extra
+    )
 
 
 def work_all() -> None:
@@ -76,7 +78,7 @@ def test_a_webhook_receives_each_event_once_even_with_two_workers(world, fake_se
     assert len(fake_server.received) == 1
     sent = fake_server.received[0]
     assert (sent["case"], sent["event"], sent["to_state"]) == (case.pk, "report", "reported")
-    assert "煤气" in sent["title"]
+    assert "纸箱" in sent["title"]
 
 
 def test_a_wecom_robot_gets_an_urgent_text_when_a_risk_is_flagged(world, fake_server):
