@@ -440,7 +440,15 @@ def _detail_context(
         ).first(),
         "merged_cases": case.merged_cases.all(),
         "report_photos": CasePhoto.objects.filter(case=case, event__action=CaseEvent.Action.REPORT),
+        "similar": _similar(case, user) if "merge" in acts else [],
     }
+
+
+def _similar(case: Case, user: Any) -> list[tuple[Case, float]]:
+    from linli.triage.services import similar_cases
+
+    visible = set(Case.objects.visible_to(user).open().values_list("pk", flat=True)[:5000])
+    return [(c, s) for c, s in similar_cases(case=case) if c.pk in visible]
 
 
 @login_required

@@ -121,3 +121,55 @@ def triage_train() -> tuple[Scores, Scores, bool, int]:
         partial.write_bytes(pickle.dumps(candidate))
         partial.replace(path)  # atomic: a running server never reads half a file
     return before, after, swapped, len(corrections)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch.isalnum())
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def similar_cases(*, case: Any, limit: int = 5, days: int = 30) -> list[tuple[Any, float]]:
+    """Open cases that are probably the same problem, best first, with a score in [0, 1].
+
+    Steps:
+    1. Candidates: open cases of the same community reported in the last `days` days.
+    2. Score: the overlap of the texts' character pairs (Jaccard), plus 0.3 for the same
+       building (0.15 for the same micro-grid), plus up to 0.1 for the same category.
+    3. Keep those scoring at least 0.35.
+    """
+    from datetime import timedelta
+
+    from linli.cases.models import Case
+
+    since = case.created_at - timedelta(days=days)
+    candidates = (
+        Case.objects.open()
+        .filter(community_id=case.community_id, created_at__gte=since)
+        .exclude(pk=case.pk)
+        .only(
+            "pk",
+            "title",
+            "description",
+            "building_id",
+            "area_id",
+            "category",
+            "created_at",
+            "state",
+        )
+        .order_by("-created_at")[:500]
+    )
+    mine = _bigrams(case.description)
+    scored = []
+    for other in candidates:
+        theirs = _bigrams(other.description)
+        score = len(mine & theirs) / max(1, len(mine | theirs))
+        if case.building_id and other.building_id == case.building_id:
+            score += 0.3
+        elif other.area_id == case.area_id:
+            score += 0.15
+        if case.category and other.category == case.category:
+            score += 0.1
+        if score >= 0.35:
+            scored.append((other, round(min(score, 1.0), 2)))
+    scored.sort(key=lambda pair: -pair[1])
+    return scored[:limit]

@@ -86,3 +86,26 @@ def test_on_the_held_out_set_every_risk_is_caught_with_few_false_alarms(db):
     scores = triage_evaluate(current_model())
     assert scores.risk_recall == 1.0
     assert scores.false_alarms <= 0.05
+
+
+def test_a_second_report_of_the_same_leak_is_offered_for_merging(client, world):
+    home = RoleAssignment.objects.get(user=world.resident, role=Role.RESIDENT).household
+    first = case_report(
+        by=world.resident, description="三单元楼道的水管爆了，水一直往下流", household=home
+    )
+    second = case_report(
+        by=world.buildinghead,
+        description="三单元楼道水管爆了，水往下流了一地",
+        source="patrol",
+        household=home,
+    )
+    unrelated = case_report(
+        by=world.resident, description="想咨询一下高龄补贴怎么申请", household=home
+    )
+    from linli.triage.services import similar_cases
+
+    found = [c.pk for c, _score in similar_cases(case=second)]
+    assert found[0] == first.pk and unrelated.pk not in found
+    client.force_login(world.buildinghead)
+    page = client.get(f"/cases/{second.pk}/").content.decode()
+    assert 'data-testid="similar"' in page and f"#{first.pk}" in page
