@@ -54,5 +54,6 @@ class World:
 def world(db) -> World:  # type: ignore[no-untyped-def]
     from linli.demo.builder import build_demo
 
-    build_demo(households=1200, seed=7, progress=lambda _msg: None)
+    # Without the demo cases: each case test makes the cases it needs.
+    build_demo(households=1200, seed=7, progress=lambda _msg: None, cases=False)
     return World()

@@ -233,6 +233,7 @@ class PartyCursor:
 class DemoBuilder:
     def __init__(self, *, households: int, seed: int, progress: Callable[[str], None]) -> None:
         self.total = households
+        self.with_cases = True
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
@@ -294,7 +295,8 @@ class DemoBuilder:
         for community, share, cell in zip(communities, shares, cells, strict=True):
             self.build_community(community, share, cell)
         self.build_people()
-        build_demo_cases(rng=self.rng, community=self.first["community"])  # type: ignore[arg-type]
+        if self.with_cases:
+            build_demo_cases(rng=self.rng, community=self.first["community"])  # type: ignore[arg-type]
         database_optimize()
         return {
             "areas": Area.objects.count(),
@@ -656,6 +658,9 @@ class DemoBuilder:
 
 
 def build_demo(
-    *, households: int, seed: int, progress: Callable[[str], None] = print
+    *, households: int, seed: int, progress: Callable[[str], None] = print, cases: bool = True
 ) -> dict[str, int]:
-    return DemoBuilder(households=households, seed=seed, progress=progress).build()
+    """`cases=False` leaves out the demo cases (the tests' small world makes its own)."""
+    builder = DemoBuilder(households=households, seed=seed, progress=progress)
+    builder.with_cases = cases
+    return builder.build()

@@ -128,7 +128,11 @@ def test_the_case_page_shows_only_the_actions_allowed_now(client, world):
 
 
 def test_a_double_click_on_triage_counts_once_without_an_error(client, world):
-    case = Case.objects.filter(state=State.REPORTED, level=1).first()
+    from linli.cases.services import case_report
+
+    case = case_report(
+        by=world.resident, description="门口路灯不亮", household=home_of(world.resident)
+    )
     client.force_login(world.gridworker)
     form = {
         "category": "dispute",
@@ -198,6 +202,11 @@ def test_the_api_walks_a_case_and_an_idempotent_retry_returns_the_same_case(clie
 def test_the_community_exports_the_filtered_list_to_xlsx(client, world):
     from openpyxl import load_workbook
 
+    from linli.cases.demo import build_demo_cases
+
+    build_demo_cases(
+        rng=__import__("random").Random(1), community=home_of(world.resident).building.community
+    )
     client.force_login(world.community)
     response = client.get("/cases/export.xlsx?state=reported")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -208,6 +217,9 @@ def test_the_community_exports_the_filtered_list_to_xlsx(client, world):
 
 
 def test_the_map_data_has_grid_polygons_and_open_case_pins(client, world):
+    from linli.cases.services import case_report
+
+    case_report(by=world.resident, description="井盖丢了", household=home_of(world.resident))
     client.force_login(world.community)
     data = client.get("/cases/map.geojson").json()
     kinds = {f["properties"]["kind"] for f in data["features"]}
