@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from django.core.management import call_command
@@ -204,9 +205,7 @@ def test_the_community_exports_the_filtered_list_to_xlsx(client, world):
 
     from linli.cases.demo import build_demo_cases
 
-    build_demo_cases(
-        rng=__import__("random").Random(1), community=home_of(world.resident).building.community
-    )
+    build_demo_cases(rng=random.Random(1), community=home_of(world.resident).building.community)
     client.force_login(world.community)
     response = client.get("/cases/export.xlsx?state=reported")
     sheet = load_workbook(io.BytesIO(response.content)).active
