@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import Department
-from linli.cases.models import Category, Rating, Route, Source, State, Team, Timeframe
+from linli.cases.models import Category, Rating, Route, Source, State, Timeframe
 from linli.places.models import Area, AreaKind, Building
 
 
@@ -245,10 +245,6 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
-
-
-def team_choices(community_id: int) -> Any:
-    return Team.objects.filter(community_id=community_id)
 
 
 class HotlineImportForm(forms.Form):

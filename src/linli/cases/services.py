@@ -1253,10 +1253,6 @@ def case_hotline_reply(*, case: Case, by: User, note: str) -> CaseEvent:
         )
 
 
-def reporters_of(case: Case) -> list[int]:
-    return _reporters(case)
-
-
 # Reading ----------------------------------------------------------------------------
 
 

@@ -105,15 +105,6 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return datetime.combine(day, clock(local.hour, local.minute, local.second), local.tzinfo)
 
 
-def working_days_between(start: date, end: date) -> int:
-    calendar = WorkingCalendar(start, end)
-    day, count = start, 0
-    while day < end:
-        day += timedelta(days=1)
-        count += calendar.is_working(day)
-    return count
-
-
 def month_days(year: int, month: int) -> list[dict[str, object]]:
     """The days of one month for the calendar page: date, working, where the answer came from."""
     first = date(year, month, 1)
