@@ -829,7 +829,7 @@ def case_decline(*, case: Case, by: User, reason: str, version: int | None = Non
             action=Action.DECLINE,
             to=State.TRIAGED,
             note=reason.strip(),
-            changes={"assignee_user": None, "assignee_team": None, "assignee_department": None},
+            changes=UNASSIGNED,
         )
         _notify(event, _handlers_at(case))
     return event
@@ -849,6 +849,26 @@ def case_progress(*, case: Case, by: User, note: str, photos: Sequence[bytes] = 
 # Escalation and deadlines -----------------------------------------------------------
 
 
+UNASSIGNED: dict[str, Any] = {
+    "assignee_user": None,
+    "assignee_team": None,
+    "assignee_department": None,
+}
+
+
+def _handed_to_level(case: Case, level: int, now: datetime) -> dict[str, Any]:
+    """The changes of a case that goes (up) to `level`: that level's area takes it over,
+    unassigned, with a fresh deadline for its time class."""
+    return {
+        **UNASSIGNED,
+        "level": level,
+        "level_area": _area_at_level(case.area, level),
+        "accepted_by": None,
+        "deadline": deadline_for(timeframe=case.timeframe, start=now),
+        "supervision": Supervision.NONE,
+    }
+
+
 def case_escalate(
     *,
     case: Case,
@@ -866,7 +886,6 @@ def case_escalate(
         raise Conflict(_("The case is already at the subdistrict, the top of the ladder."))
     now = timezone.now()
     level = case.level + 1
-    level_area = _area_at_level(case.area, level)
     with transaction.atomic():
         event = _step(
             case,
@@ -874,16 +893,7 @@ def case_escalate(
             action=Action.ESCALATE if by is not None else Action.DEADLINE_PASSED,
             to=State.TRIAGED,
             note=reason.strip(),
-            changes={
-                "level": level,
-                "level_area": level_area,
-                "assignee_user": None,
-                "assignee_team": None,
-                "assignee_department": None,
-                "accepted_by": None,
-                "deadline": deadline_for(timeframe=case.timeframe, start=now),
-                "supervision": Supervision.NONE,
-            },
+            changes=_handed_to_level(case, level, now),
             data={"automatic": by is None},
         )
         _notify(event, _handlers_at(case), urgent=by is None or case.risk)
@@ -1180,18 +1190,11 @@ def case_rate(
                 to=State.TRIAGED,
                 note=comment.strip(),
                 changes={
-                    "level": level,
-                    "level_area": _area_at_level(case.area, level),
-                    "assignee_user": None,
-                    "assignee_team": None,
-                    "assignee_department": None,
-                    "accepted_by": None,
+                    **_handed_to_level(case, level, now),
                     "solved_level": None,
                     "resolved_at": None,
                     "followup_due": None,
                     "reopen_count": case.reopen_count + 1,
-                    "deadline": deadline_for(timeframe=case.timeframe, start=now),
-                    "supervision": Supervision.NONE,
                 },
             )
             _notify(event, [*_handlers_at(case), *_reporters(case)], urgent=case.risk)
