@@ -24,12 +24,13 @@ def _fresh_caches():
     """Per-process configuration caches must not outlive a test's rolled-back rows."""
     from linli.cases.services import channels_changed
     from linli.cases.workcal import calendar_changed
+    from linli.triage.services import taxonomy_changed
 
-    channels_changed()
-    calendar_changed()
+    for forget in (channels_changed, calendar_changed, taxonomy_changed):
+        forget()
     yield
-    channels_changed()
-    calendar_changed()
+    for forget in (channels_changed, calendar_changed, taxonomy_changed):
+        forget()
 
 
 class World:

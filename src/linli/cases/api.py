@@ -5,6 +5,7 @@ case (200) instead of a second one (201).
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -81,6 +82,8 @@ class CaseOut(Schema):
     state: str
     version: int
     category: str
+    subcategory: str
+    attributes: dict[str, Any]
     route: str
     timeframe: str
     risk: bool
@@ -102,6 +105,10 @@ class CaseOut(Schema):
     contact_phone_masked: str
     created_at: datetime
     allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_subcategory(obj: Case) -> str:
+        return obj.subcategory.code if obj.subcategory is not None else ""
 
     @staticmethod
     def resolve_assignee(obj: Case) -> str:
@@ -159,6 +166,7 @@ class TriageIn(Versioned):
     route: Route
     timeframe: Timeframe
     risk: bool = False
+    subcategory: str = Field("", max_length=40, description="A sub-category code, or empty")
     note: str = Field("", max_length=1000)
 
 
@@ -352,6 +360,7 @@ def case_triage_api(request: HttpRequest, case_id: int, payload: TriageIn) -> Ca
         route=payload.route,
         timeframe=payload.timeframe,
         risk=payload.risk,
+        subcategory=payload.subcategory,
         note=payload.note,
         version=payload.version,
     )

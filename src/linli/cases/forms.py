@@ -153,7 +153,22 @@ class TriageForm(forms.Form):
         label=_("Risk: violence, self-harm, danger to life, or a dispute about to turn criminal"),
         required=False,
     )
+    subcategory = forms.ChoiceField(label=_("Sub-category"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    field_order = ["category", "subcategory", "route", "timeframe", "risk", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from linli.triage.models import SubCategory
+
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for sub in SubCategory.objects.filter(active=True).select_related("category"):
+            groups.setdefault(sub.category.label, []).append((sub.code, sub.label))
+        self.fields["subcategory"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *groups.items(),
+        ]
 
 
 class DispatchForm(forms.Form):

@@ -272,6 +272,16 @@ class Case(models.Model):
         _("time class"), max_length=12, choices=Timeframe.choices, blank=True
     )
     risk = models.BooleanField(_("risk"), default=False, db_index=True)
+    subcategory = models.ForeignKey(
+        "triage.SubCategory",
+        verbose_name=_("sub-category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    # Answers to the sub-category's extra questions (the room for an indoor leak), by code.
+    attributes = models.JSONField(_("details"), default=dict, blank=True)
     # What triage intelligence proposed at intake; the triage form starts from it.
     proposal = models.JSONField(_("proposal"), default=dict, blank=True, editable=False)
 
@@ -385,6 +395,14 @@ class Case(models.Model):
         if self.deadline - now <= timedelta(days=1):
             return Supervision.YELLOW
         return Supervision.NONE
+
+    def attribute_rows(self) -> list[tuple[str, str]]:
+        """The answers to the sub-category's questions, for the case page."""
+        if not self.attributes:
+            return []
+        if self.subcategory is None:
+            return [(code, str(value)) for code, value in self.attributes.items()]
+        return self.subcategory.describe(self.attributes)
 
     def assignee_label(self) -> str:
         who = self.assignee_user or self.assignee_team or self.assignee_department

@@ -666,11 +666,14 @@ def case_triage(
     route: str,
     timeframe: str,
     risk: bool,
+    subcategory: str = "",
     note: str = "",
     version: int | None = None,
 ) -> CaseEvent:
-    """研判分流: a person confirms or corrects category, route, time class and risk."""
+    """研判分流: a person confirms or corrects category, sub-category, route, time class and
+    risk."""
     from linli.cases.models import Category, Route
+    from linli.triage.models import SubCategory
 
     _check_version(case, version)
     _require(case, by, "triage")
@@ -681,6 +684,9 @@ def case_triage(
         fields["route"] = [_("Choose a route.")]
     if timeframe not in Timeframe.values:
         fields["timeframe"] = [_("Choose a time class.")]
+    sub = SubCategory.objects.filter(code=subcategory, active=True).first() if subcategory else None
+    if subcategory and (sub is None or sub.category.code != category):
+        fields["subcategory"] = [_("Choose a sub-category of the chosen category.")]
     if fields:
         raise DomainError(_("Some fields are not valid."), fields=fields)
     if risk:
@@ -696,6 +702,7 @@ def case_triage(
         "route": route,
         "timeframe": timeframe,
         "risk": risk,
+        "subcategory": sub,
     }
     if timeframe != case.timeframe:
         changes["deadline"] = deadline_for(timeframe=timeframe, start=_level_since(case))

@@ -402,6 +402,11 @@ def _action_form(case: Case, action: str, request: HttpRequest | None = None) ->
         fields = ("category", "route", "timeframe", "risk")
         source = case.proposal if not case.category and case.proposal else None
         initial = {n: source.get(n) if source else getattr(case, n) for n in fields}
+        initial["subcategory"] = (
+            source.get("subcategory", "")
+            if source
+            else (case.subcategory.code if case.subcategory else "")
+        )
         return form_class(initial=initial)
     return form_class(*args)
 

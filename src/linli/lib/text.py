@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -42,3 +43,17 @@ def pinyin_initials(name: str) -> str:
         if head in _SURNAMES:
             return _SURNAMES[head] + "".join(_initial(c) for c in name[length:])
     return "".join(_initial(c) for c in name)
+
+
+@lru_cache(maxsize=4096)
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional (Taiwan standard) for data kept only in Simplified Chinese,
+    such as names an administrator typed; the interface itself is translated by gettext."""
+    return _converter()(text)
+
+
+@cache
+def _converter() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("s2tw").convert

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from linli.triage.classifier import current_model
+from linli.triage.services import taxonomy_current
 
 router = Router(tags=["triage"])
 
@@ -19,8 +20,9 @@ class ProposalOut(Schema):
     risk: bool
     confidence: float
     reason: str
+    subcategory: str
 
 
 @router.post("/triage", response=ProposalOut, summary="Propose a triage for a report text")
 def triage(request: HttpRequest, payload: TriageIn) -> dict:
-    return current_model().propose(payload.text).as_dict()
+    return current_model().propose(payload.text, taxonomy_current()).as_dict()

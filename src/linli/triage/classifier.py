@@ -15,6 +15,8 @@ Technique, chosen for short, colloquial, typo-ridden Chinese with no network:
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import pickle
 import re
@@ -42,17 +44,50 @@ RISK_CATEGORY = {
     "fraud": "legal",
     "violence": "dispute",
 }
-USUAL_ROUTE = {
-    "dispute": "assist",
-    "safety": "co",
-    "environment": "co",
-    "facility": "joint",
-    "order": "co",
-    "livelihood": "assist",
-    "legal": "assist",
-    "suggestion": "joint",
-}
 UNSURE = 0.6
+# Below a half the route model has no majority for any route.
+ROUTE_UNSURE = 0.5
+
+
+@dataclass(frozen=True)
+class SubRule:
+    code: str
+    category: str
+    keywords: tuple[str, ...]
+    route: str  # the usual route administrators set for it, or "" (the model decides)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """What the classifier needs from the taxonomy: each category's usual route and the
+    active sub-categories with their keywords. Built from the database in use
+    (`triage.services.taxonomy_current`), or from the shipped defaults when there is none."""
+
+    usual_route: dict[str, str]
+    subcategories: tuple[SubRule, ...] = ()
+
+    @classmethod
+    def shipped(cls) -> Taxonomy:
+        data = json.loads((DATA / "taxonomy.json").read_text("utf-8"))
+        return cls(
+            usual_route={row["code"]: row["usual_route"] for row in data["categories"]},
+            subcategories=tuple(
+                SubRule(row["code"], row["category"], tuple(row["keywords"]), row["usual_route"])
+                for row in data["subcategories"]
+            ),
+        )
+
+    def subcategory_for(self, text: str, category: str) -> tuple[SubRule, str] | None:
+        """The sub-category of this category whose keyword appears in the text (the longest
+        such keyword wins), and that keyword."""
+        best: tuple[SubRule, str] | None = None
+        for rule in self.subcategories:
+            if rule.category != category:
+                continue
+            for word in rule.keywords:
+                if word in text and (best is None or len(word) > len(best[1])):
+                    best = (rule, word)
+        return best
 
 
 @dataclass
@@ -72,6 +107,7 @@ class Proposal:
     risk: bool
     confidence: float
     reason: str
+    subcategory: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -150,18 +186,19 @@ class TriageModel:
         self.feature_names = self.features.get_feature_names_out()
         return self
 
-    def propose(self, text: str) -> Proposal:
+    def propose(self, text: str, taxonomy: Taxonomy | None = None) -> Proposal:
+        taxonomy = taxonomy or _shipped_taxonomy()
         text = text.strip()[:MAX_CHARS]
         matrix = self.features.transform([text])
         answer: dict[str, str] = {}
-        confidence = 1.0
+        sureness: dict[str, float] = {}
         for field in FIELDS:
             model = self.models[field]
             probabilities = _probabilities(model, matrix)
             best = int(probabilities.argmax())
             answer[field] = str(model.classes_[best])
-            if field == "category":
-                confidence = float(probabilities[best])
+            sureness[field] = float(probabilities[best])
+        confidence = sureness["category"]
         risk_model = self.models["risk"]
         risk_probability = float(
             _probabilities(risk_model, matrix)[list(risk_model.classes_).index("True")]
@@ -177,10 +214,25 @@ class TriageModel:
             answer["timeframe"] = "immediate"
             if signal is not None and confidence < UNSURE:
                 answer["category"] = RISK_CATEGORY[signal[0]]
-                answer["route"] = USUAL_ROUTE[answer["category"]]
+                answer["route"] = taxonomy.usual_route.get(answer["category"], answer["route"])
+                sureness["route"] = 1.0
         reasons.append(
             f"{answer['category']}:" + "、".join(self._evidence(matrix, answer["category"]))
         )
+        sub = taxonomy.subcategory_for(text, answer["category"])
+        if sub is not None:
+            reasons.append(f"{sub[0].code}「{sub[1]}」")
+        if sub is not None and sub[0].route:
+            # Administrators set the route reports of this sub-category take.
+            if sub[0].route != answer["route"]:
+                answer["route"] = sub[0].route
+                reasons.append(f"route:usual {sub[0].route}")
+        elif sureness["route"] < ROUTE_UNSURE:
+            # The model cannot tell: the route such reports usually take.
+            usual = taxonomy.usual_route.get(answer["category"])
+            if usual and usual != answer["route"]:
+                answer["route"] = usual
+                reasons.append(f"route:usual {usual}")
         return Proposal(
             category=answer["category"],
             route=answer["route"],
@@ -188,6 +240,7 @@ class TriageModel:
             risk=risk,
             confidence=round(confidence, 3),
             reason="; ".join(reasons),
+            subcategory=sub[0].code if sub is not None else "",
         )
 
     def _evidence(self, matrix: Any, category: str, top: int = 3) -> list[str]:
@@ -252,5 +305,6 @@ def current_model() -> TriageModel:
         return _current["model"]
 
 
-def triage_propose(text: str) -> Proposal:
-    return current_model().propose(text)
+@functools.cache
+def _shipped_taxonomy() -> Taxonomy:
+    return Taxonomy.shipped()

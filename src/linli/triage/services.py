@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linli.triage.classifier import (
+    DATA,
     FIELDS,
     Example,
+    SubRule,
+    Taxonomy,
     TriageModel,
     current_model,
     evaluation_examples,
     model_path,
     shipped_examples,
 )
-from linli.triage.models import TriageCorrection
+from linli.triage.models import SubCategory, TaxonomyCategory, TriageCorrection
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -30,10 +35,37 @@ def triage_proposal_for(text: str) -> dict[str, Any]:
     """The proposal as stored on a case; an empty dict if the classifier fails, so that a
     broken model never stops a report from coming in."""
     try:
-        return current_model().propose(text).as_dict()
+        return current_model().propose(text, taxonomy_current()).as_dict()
     except Exception:
         log.exception("triage proposal failed")
         return {}
+
+
+_taxonomy: dict[str, Any] = {}
+TAXONOMY_CACHE_SECONDS = 30
+
+
+def taxonomy_current() -> Taxonomy:
+    """The taxonomy as administrators keep it, read at most every 30 s per process (this
+    process forgets at once when a row is saved; others within 30 s)."""
+    now = time.monotonic()
+    if _taxonomy.get("until", 0) < now:
+        usual = dict(TaxonomyCategory.objects.values_list("code", "usual_route"))
+        rules = tuple(
+            SubRule(sub.code, sub.category.code, tuple(sub.keyword_list), sub.usual_route)
+            for sub in SubCategory.objects.filter(active=True).select_related("category")
+        )
+        _taxonomy.update(
+            value=Taxonomy(
+                usual_route=usual or Taxonomy.shipped().usual_route, subcategories=rules
+            ),
+            until=now + TAXONOMY_CACHE_SECONDS,
+        )
+    return _taxonomy["value"]
+
+
+def taxonomy_changed(**_kwargs: Any) -> None:
+    _taxonomy.clear()
 
 
 def triage_correction_record(
@@ -173,3 +205,47 @@ def similar_cases(*, case: Any, limit: int = 5, days: int = 30) -> list[tuple[An
             scored.append((other, round(min(score, 1.0), 2)))
     scored.sort(key=lambda pair: -pair[1])
     return scored[:limit]
+
+
+def taxonomy_install_defaults(category_model: Any, subcategory_model: Any) -> None:
+    """Put the shipped taxonomy (data/taxonomy.json) into the database, leaving rows that
+    already exist alone. Takes the model classes so that a migration can pass its own."""
+    data = json.loads((DATA / "taxonomy.json").read_text("utf-8"))
+    categories = {}
+    for position, row in enumerate(data["categories"]):
+        categories[row["code"]], _created = category_model.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "description": row["description"],
+                "examples": "\n".join(row["examples"]),
+                "usual_route": row["usual_route"],
+                "position": position,
+            },
+        )
+    for position, row in enumerate(data["subcategories"]):
+        subcategory_model.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "category": categories[row["category"]],
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "description": row["description"],
+                "keywords": "\n".join(row["keywords"]),
+                "usual_route": row["usual_route"],
+                "attributes": [_attribute(a) for a in row["attributes"]],
+                "position": position,
+            },
+        )
+
+
+def _attribute(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": row["code"],
+        "datatype": row["datatype"],
+        "required": bool(row.get("required")),
+        "description": row["description"],
+        "description_en": row.get("description_en", ""),
+        "values": row.get("values", []),
+    }

@@ -52,7 +52,7 @@ def test_a_file_with_bad_rows_is_refused_row_by_row_and_writes_nothing(client, w
     page = client.post("/cases/hotline/", {"community": community.pk, "file": upload})
     body = page.content.decode()
     errors = page.context["checked"]["errors"]
-    assert [e[0] for e in errors] == [3, 4, 4, 4]
+    assert [e[0] for e in errors] == [3, 4, 4, 4], errors
     assert "文件中出现了两次" in body or "twice" in body
     before = Case.objects.count()
     client.post("/cases/hotline/", {"step": "enter", "mode": "all"})
