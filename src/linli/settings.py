@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "linli.party",
     "linli.cases",
     "linli.triage",
+    "linli.open311",
     "linli.jobs",
     "linli.api",
     "linli.demo",
@@ -225,6 +226,12 @@ CASE_WORKING_DAYS = {
 CASE_FOLLOWUP_DAYS = int(os.environ.get("CASE_FOLLOWUP_DAYS", "7"))
 # Working days a 12345 hotline hand-off gives the community to reply to the hotline.
 HOTLINE_REPLY_DAYS = int(os.environ.get("HOTLINE_REPLY_DAYS", "3"))
+
+# Open311 GeoReport v2 (/open311/v2/): who answers questions about the endpoint, and which
+# categories are about public space and so readable by anyone (cases an Open311 client
+# posted are always readable; risks and cases inside a home never are).
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "社区服务中心 / community service centre")
+OPEN311_PUBLIC_CATEGORIES = ["safety", "environment", "facility", "order", "suggestion"]
 CASE_PHOTO_MAX_BYTES = int(os.environ.get("CASE_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -9,6 +9,7 @@ from linli.lib.views import favicon, healthz
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("linli.open311.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("", home, name="home"),

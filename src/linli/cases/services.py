@@ -62,6 +62,7 @@ from linli.places.models import Area, AreaKind, Building, Household
 if TYPE_CHECKING:
     from linli.accounts.models import User
     from linli.lib.types import AnyUser
+    from linli.triage.models import SubCategory
 
 log = logging.getLogger(__name__)
 Action = CaseEvent.Action
@@ -526,8 +527,15 @@ def case_report(
     photos: Sequence[bytes] = (),
     idempotency_key: str | None = None,
     at: datetime | None = None,
+    chosen_category: str = "",
+    chosen_subcategory: SubCategory | None = None,
+    attributes: dict[str, Any] | None = None,
 ) -> Case:
     """Take in a report from any channel.
+
+    A channel where the reporter picks the kind of problem (an Open311 client's service)
+    passes it as chosen_category / chosen_subcategory: the triage proposal starts from that
+    choice, and the answers to the sub-category's questions come as attributes.
 
     Steps:
     1. A retry with the same Idempotency-Key returns the first case.
@@ -562,10 +570,12 @@ def case_report(
     if len(parts) < 3:
         raise _invalid("place", _("This place is not inside a community."))
     community_id = int(parts[2])
-    if by is None:
+    if by is None and source != Source.OPEN311:
         if not contact_phone.strip():
             raise _invalid("contact_phone", _("Leave a phone number so we can reach you."))
         anonymous = True
+    elif by is None:
+        anonymous = True  # an Open311 client's reporter: handlers see only the contact
     elif not _may_report_at(by, place, household):
         raise Forbidden(_("You can only report for places in your area."))
     if source == Source.HOTLINE and not hotline_ticket.strip():
@@ -578,6 +588,19 @@ def case_report(
     from linli.triage.services import triage_proposal_for
 
     proposal = triage_proposal_for(description)
+    if chosen_subcategory is not None:
+        chosen_category = chosen_subcategory.category.code
+    if chosen_category and proposal:
+        from linli.triage.services import taxonomy_current
+
+        usual = taxonomy_current().usual_route.get(chosen_category, proposal["route"])
+        proposal.update(
+            category=chosen_category,
+            subcategory=chosen_subcategory.code if chosen_subcategory else "",
+            route=(chosen_subcategory.usual_route if chosen_subcategory else "") or usual,
+            reason=f"chosen:{chosen_subcategory.code if chosen_subcategory else chosen_category}; "
+            + proposal["reason"],
+        )
     # A risk cannot wait for a person to triage: the case is urgent from the first minute.
     risk = bool(proposal.get("risk"))
     try:
@@ -605,6 +628,8 @@ def case_report(
                 deadline=deadline_for(timeframe="immediate" if risk else "", start=now),
                 proposal=proposal,
                 risk=risk,
+                subcategory=chosen_subcategory,
+                attributes=attributes or {},
                 hotline_ticket=hotline_ticket.strip()[:40],
                 hotline_reply_due=hotline_reply_due,
                 created_at=now,

@@ -661,6 +661,11 @@ def build_demo(
     *, households: int, seed: int, progress: Callable[[str], None] = print, cases: bool = True
 ) -> dict[str, int]:
     """`cases=False` leaves out the demo cases (the tests' small world makes its own)."""
+    from linli.triage.models import SubCategory, TaxonomyCategory
+    from linli.triage.services import taxonomy_install_defaults
+
+    # Migrations put the shipped taxonomy in; a flushed database (a reset) has lost it.
+    taxonomy_install_defaults(TaxonomyCategory, SubCategory)
     builder = DemoBuilder(households=households, seed=seed, progress=progress)
     builder.with_cases = cases
     return builder.build()

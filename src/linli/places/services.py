@@ -210,10 +210,16 @@ def resident_update(
     **fields: Any,
 ) -> Resident:
     allowed = {"name", "sex", "birth_date", "phone", "relation"}
+    required = {"name", "sex", "relation"}
     for name, value in fields.items():
         if name not in allowed:
             raise TypeError(name)
-        setattr(resident, name, value.strip() if isinstance(value, str) else value)
+        value = value.strip() if isinstance(value, str) else value
+        if name in required and not value:
+            raise DomainError(
+                _("Some fields are not valid."), fields={name: [_("This field is required.")]}
+            )
+        setattr(resident, name, "" if value is None and name == "phone" else value)
     if id_number is not None and id_number.strip():
         resident_set_id_number(resident, id_number)
         if (

@@ -50,7 +50,7 @@ class Datatype(models.TextChoices):
     MULTI = "multivaluelist", _("Several of a list")
 
 
-def _localised(zh: str, en: str) -> str:
+def localised(zh: str, en: str) -> str:
     """A name kept in the data in Chinese and English, shown in the user's language."""
     language = get_language() or "zh-hans"
     if language.startswith("en"):
@@ -83,7 +83,7 @@ class TaxonomyCategory(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     @property
     def example_list(self) -> list[str]:
@@ -145,7 +145,7 @@ class SubCategory(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self.name, self.name_en)
+        return localised(self.name, self.name_en)
 
     @property
     def keyword_list(self) -> list[str]:
@@ -166,14 +166,14 @@ class SubCategory(models.Model):
             if code not in answers:
                 continue
             names = {
-                str(v[0]): _localised(v[1], v[2] if len(v) > 2 else "")
+                str(v[0]): localised(v[1], v[2] if len(v) > 2 else "")
                 for v in attribute.get("values", [])
             }
             value = answers[code]
             values = value if isinstance(value, list) else [value]
             rows.append(
                 (
-                    _localised(attribute["description"], attribute.get("description_en", "")),
+                    localised(attribute["description"], attribute.get("description_en", "")),
                     "、".join(names.get(str(v), str(v)) for v in values),
                 )
             )

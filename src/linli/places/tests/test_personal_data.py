@@ -166,3 +166,22 @@ def test_a_second_resident_with_the_same_id_number_is_refused(client, zhang, wor
     assert response.status_code == 400
     assert response.json()["fields"]["id_number"] == ["已有居民登记了这个身份证号。"]
     assert Resident.objects.filter(name="张美英").count() == 0
+
+
+def test_clearing_a_required_field_through_the_api_is_refused_and_changes_nothing(
+    client, zhang, world
+):
+    """Found by the schemathesis fuzz: an explicit null used to reach the database."""
+    client.force_login(world.community)
+    for body in ({"name": None}, {"sex": None}, {"name": "   "}):
+        response = client.patch(
+            f"/api/v1/residents/{zhang.pk}", body, content_type="application/json"
+        )
+        assert response.status_code == 400, body
+        assert list(response.json()["fields"]) == list(body)
+    zhang.refresh_from_db()
+    assert (zhang.name, zhang.sex) == ("张梅英", "f")
+    cleared = client.patch(
+        f"/api/v1/residents/{zhang.pk}", {"phone": None}, content_type="application/json"
+    )
+    assert cleared.status_code == 200
