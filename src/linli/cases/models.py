@@ -201,6 +201,22 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def public(self) -> CaseQuerySet:
+        """What anyone may read (Open311): every case an Open311 client posted, and cases
+        about public space — categories in OPEN311_PUBLIC_CATEGORIES (the confirmed one, else
+        the proposed one), not inside a home, not flagged as a risk. A family quarrel or a
+        neighbour's self-harm never leaves Linli."""
+        from django.conf import settings
+
+        public = settings.OPEN311_PUBLIC_CATEGORIES
+        return self.filter(
+            Q(source=Source.OPEN311)
+            | (
+                Q(risk=False, household__isnull=True)
+                & (Q(category__in=public) | Q(category="", proposal__category__in=public))
+            )
+        )
+
 
 class Case(models.Model):
     """事件 / 诉求: one problem, from report to follow-up."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.open311.models import Client, Open311Request
-from linli.open311.services import key_hash_of, open311_client_rekey
+from linli.open311.services import open311_key_issue
 
 
 def _show_key(request: HttpRequest, client: Client, key: str) -> None:
@@ -31,20 +31,15 @@ class ClientAdmin(admin.ModelAdmin):
     actions = ["issue_new_key"]
 
     def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
-        if not change:
-            import secrets
-
-            key = secrets.token_urlsafe(24)
-            obj.key_prefix, obj.key_hash = key[:8], key_hash_of(key)
+        if change:
             super().save_model(request, obj, form, change)
-            _show_key(request, obj, key)
-            return
-        super().save_model(request, obj, form, change)
+        else:
+            _show_key(request, obj, open311_key_issue(obj))
 
     @admin.action(description=gettext_lazy("Issue a new key (the old one stops working)"))
     def issue_new_key(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
         for client in queryset:
-            _show_key(request, client, open311_client_rekey(client))
+            _show_key(request, client, open311_key_issue(client))
 
 
 @admin.register(Open311Request)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from linli.cases.models import OPEN_STATES, Case, Source
+from linli.cases.models import OPEN_STATES, Case, Category, Source
 from linli.lib.errors import DomainError
 from linli.open311.models import Client, Open311Request
 from linli.places.models import Area, AreaKind, Building
@@ -81,18 +81,16 @@ def open311_client_create(*, name: str, area: Area | None = None) -> tuple[Clien
         raise DomainError(
             _("A client with this name already exists."), fields={"name": [_("Taken.")]}
         )
-    key = secrets.token_urlsafe(24)
-    client = Client.objects.create(
-        name=name, area=area, key_prefix=key[:8], key_hash=key_hash_of(key)
-    )
-    return client, key
+    client = Client(name=name, area=area)
+    return client, open311_key_issue(client)
 
 
-def open311_client_rekey(client: Client) -> str:
-    """A new key for an existing client; the old one stops working at once."""
+def open311_key_issue(client: Client) -> str:
+    """Give the client a new key and return it (saving a new client too). The old key
+    stops working at once; the new one is shown once, and only its hash is kept."""
     key = secrets.token_urlsafe(24)
     client.key_prefix, client.key_hash = key[:8], key_hash_of(key)
-    client.save(update_fields=["key_prefix", "key_hash"])
+    client.save()
     return key
 
 
@@ -343,13 +341,29 @@ def _place(params: Params, scope: Area | None) -> dict[str, Any]:
                 Q(path__startswith=scope.path) | Q(pk__in=_ancestor_ids(scope))
             )
         found = [p for p in (hotline_place(c, address) for c in communities[:200]) if p]
+        # Across communities, a bare "1-1-101" names a flat in each; prefer those whose
+        # compound (小区) the address names.
+        named = [p for p in found if _compound_named(_building(p), address)]
+        found = named or found
         if len(found) == 1:
+            building = _building(found[0])
+            if not _inside(building.micro_grid or building.community, scope):
+                raise _bad(_("This address is outside the area this client may report in."))
             return {**found[0], "address": address}
         raise _bad(
             _("address_string %(address)s does not name one known building; give lat and long.")
             % {"address": address[:60]}
         )
     raise _bad(_("A location is required: lat and long, address_string or address_id."))
+
+
+def _building(place: dict[str, Any]) -> Building:
+    return place["building"] if "building" in place else place["household"].building
+
+
+def _compound_named(building: Building, address: str) -> bool:
+    compound = building.compound
+    return compound is not None and compound.name in address
 
 
 def _ancestor_ids(area: Area) -> list[int]:
@@ -457,18 +471,15 @@ def open311_token(token: str) -> list[dict[str, Any]]:
 # Reading requests --------------------------------------------------------------------
 
 
-def open311_visible() -> QuerySet[Case]:
-    """The cases Open311 shows to anyone: every case an Open311 client posted, and cases
-    about public space — categories in OPEN311_PUBLIC_CATEGORIES, not inside a home, not
-    flagged as a risk. A family quarrel or a neighbour's self-harm never leaves Linli."""
-    public = settings.OPEN311_PUBLIC_CATEGORIES
-    return Case.objects.filter(
-        Q(source=Source.OPEN311)
-        | (
-            Q(risk=False, household__isnull=True)
-            & (Q(category__in=public) | Q(category="", proposal__category__in=public))
-        )
+def _readable(jurisdiction: Area | None) -> QuerySet[Case]:
+    """The cases Open311 may show (`Case.objects.public()`) within the jurisdiction, with
+    what a request's view reads."""
+    cases = Case.objects.public().select_related(
+        "building__compound", "level_area", "assignee_team", "assignee_department", "subcategory"
     )
+    if jurisdiction is not None:
+        cases = cases.filter(area_path__startswith=jurisdiction.path)
+    return cases
 
 
 def _datetime(value: str) -> datetime | None:
@@ -491,11 +502,7 @@ def open311_requests(
     """GET Service Requests with the standard's filters and defaults (the last 90 days,
     at most 1000), plus the paging extension (page, page_size)."""
     params = Params(data)
-    cases = open311_visible().select_related(
-        "building", "level_area", "assignee_team", "assignee_department", "subcategory"
-    )
-    if jurisdiction is not None:
-        cases = cases.filter(area_path__startswith=jurisdiction.path)
+    cases = _readable(jurisdiction)
     ids = _codes(params.text("service_request_id", 2000))
     if ids:
         if not all(i.isdigit() and len(i) < 12 for i in ids):
@@ -572,11 +579,7 @@ def _whole(params: Params, name: str, low: int, high: int, default: int) -> int:
 
 
 def open311_request(case_id: str, *, jurisdiction: Area | None = None) -> Case:
-    cases = open311_visible().select_related(
-        "building", "level_area", "assignee_team", "assignee_department", "subcategory"
-    )
-    if jurisdiction is not None:
-        cases = cases.filter(area_path__startswith=jurisdiction.path)
+    cases = _readable(jurisdiction)
     case = (
         cases.filter(pk=int(case_id)).first() if case_id.isdigit() and len(case_id) < 12 else None
     )
@@ -621,7 +624,7 @@ def open311_request_view(case: Case, *, extensions: bool = False) -> dict[str, A
         code, name = case.subcategory.code, case.subcategory.label
     else:
         code = category
-        name = str(dict(TaxonomyCategory._meta.get_field("code").choices or []).get(code, code))
+        name = str(Category(code).label) if code in Category.values else code
     building = case.building
     latitude = building.latitude if building is not None else case.latitude
     longitude = building.longitude if building is not None else case.longitude

@@ -402,3 +402,20 @@ def test_json_answers_are_utf8_and_lists_where_the_standard_has_lists(client, ke
         assert isinstance(json.loads(response.content.decode("utf-8")), list)
     assert client.get(f"{BASE}/services.csv").status_code == 400
     assert client.delete(f"{BASE}/services.json").status_code == 405
+
+
+def test_an_address_string_outside_the_clients_micro_grid_is_refused(client, world):
+    from linli.cases.tests.test_hotline import a_household_address, community_of
+
+    home, address = a_household_address(community_of(world))
+    elsewhere = (
+        Area.objects.filter(kind=AreaKind.MICROGRID, path__startswith=community_of(world).path)
+        .exclude(pk=home.micro_grid_id)
+        .first()
+    )
+    _client, key = open311_client_create(name="一个网格的小程序", area=elsewhere)
+    response = post(client, key, lat=None, long=None, address_string=address)
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == "这个地址不在该客户端可上报的范围内。"
+    _client, anywhere = open311_client_create(name="全区小程序")
+    assert post(client, anywhere, lat=None, long=None, address_string=address).status_code == 201
