@@ -76,6 +76,14 @@ def main() -> None:
             f"mean {mean:.2f}, p95 {percentile(times, 95):.2f} — {verdict(mean < 5, '< 5 ms')}",
         )
     )
+    for batch in sorted({e.batch for e in examples}):
+        pairs = [(p, e) for p, e in zip(proposals, examples, strict=True) if e.batch == batch]
+        scores = ", ".join(
+            f"{field} {sum(getattr(p, field) == getattr(e, field) for p, e in pairs) / len(pairs):.1%}"
+            for field in FIELDS
+        )
+        missed = sum(1 for p, e in pairs if e.risk and not p.risk)
+        rows.append((f"  batch {batch}", f"{len(pairs)} reports: {scores}, risks missed {missed}"))
     report("Triage proposals on the held-out set", rows)
     matrix("category", [(e.category, p.category) for p, e in zip(proposals, examples, strict=True)])
     matrix("route", [(e.route, p.route) for p, e in zip(proposals, examples, strict=True)])

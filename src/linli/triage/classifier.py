@@ -33,18 +33,19 @@ DATA = Path(__file__).parent / "data"
 FIELDS = ("category", "route", "timeframe")
 MAX_CHARS = 2000
 RISK_MODEL_THRESHOLD = 0.8
-# What a risk usually is when the text says little else: a person collapsed, missing or
-# at risk of self-harm needs care (livelihood), gas and fire are hazards, a fraud under
-# way is a legal matter, violence is a dispute turning criminal.
-RISK_CATEGORY = {
-    "collapse": "livelihood",
-    "missing": "livelihood",
-    "self_harm": "livelihood",
-    "gas_fire": "safety",
-    "fraud": "legal",
-    "violence": "dispute",
+# The categories a risk of each kind can belong to, the most usual first: a person
+# collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
+# roof edge), or a dispute gone too far (a worker owed wages on a crane); gas and fire are
+# hazards; a fraud under way is a legal matter; violence is a dispute turning criminal, or
+# public order when strangers fight in the street.
+RISK_CATEGORIES = {
+    "collapse": ("livelihood",),
+    "missing": ("livelihood",),
+    "self_harm": ("livelihood", "safety", "dispute"),
+    "gas_fire": ("safety",),
+    "fraud": ("legal",),
+    "violence": ("dispute", "order"),
 }
-UNSURE = 0.6
 # Below a half the route model has no majority for any route.
 ROUTE_UNSURE = 0.5
 
@@ -97,6 +98,7 @@ class Example:
     route: str
     timeframe: str
     risk: bool
+    batch: int = 1  # which "# …" section of its file it was written in
 
 
 @dataclass
@@ -114,12 +116,20 @@ class Proposal:
 
 
 def read_examples(path: Path) -> list[Example]:
+    """Rows of a corpus file; each comment line after the first starts a new batch (the
+    evaluation set is written in batches, each scored as written)."""
     rows = []
+    batch = 0
     for line in path.read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
+        if line.startswith("#"):
+            batch += 1
+            continue
+        if not line.strip():
             continue
         text, category, route, timeframe, risk = line.split("\t")
-        rows.append(Example(text.strip(), category, route, timeframe, risk.strip() == "1"))
+        rows.append(
+            Example(text.strip(), category, route, timeframe, risk.strip() == "1", max(1, batch))
+        )
     return rows
 
 
@@ -136,13 +146,45 @@ def _risk_rules() -> list[tuple[str, re.Pattern[str]]]:
 RISK_RULES = _risk_rules()
 
 
+# Words of supposition or of the past just before a risk word: "万一着火", "怕着火",
+# "真着火了车都进不来", "以前走丢过", "上次有人打架" describe a hazard or a history, not
+# something happening now. Only the few characters before the match are looked at.
+NOT_NOW = re.compile(
+    r"(万一|怕|如果|要是|假如|一旦|防止|防|以前|之前|上次|曾经|真)[^，。！？,.!?]{0,3}$"
+)
+
+
 def risk_signal(text: str) -> tuple[str, str] | None:
-    """The first risk rule the text matches: (kind, the words that matched)."""
+    """The first risk rule the text matches now: (kind, the words that matched).
+
+    1. Each rule is tried in order; each of its matches is looked at in turn.
+    2. A match that follows a word of supposition or the past (NOT_NOW, within the same
+       clause) is skipped.
+    3. The first match left is the signal.
+    """
     for kind, pattern in RISK_RULES:
-        match = pattern.search(text)
-        if match:
-            return kind, match.group(0)
+        for match in pattern.finditer(text):
+            if not NOT_NOW.search(text[max(0, match.start() - 6) : match.start()]):
+                return kind, match.group(0)
     return None
+
+
+def _concept_rules() -> list[tuple[str, re.Pattern[str]]]:
+    rules = []
+    for line in (DATA / "concepts.txt").read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, pattern = line.split("\t", 1)
+        rules.append((name, re.compile(pattern.strip())))
+    return rules
+
+
+CONCEPTS = _concept_rules()
+
+
+def _concepts(text: str) -> list[str]:
+    """One token per concept the text mentions, once for each time it does."""
+    return [f"§{name}" for name, pattern in CONCEPTS for _match in pattern.finditer(text)]
 
 
 def _words(text: str) -> list[str]:
@@ -167,6 +209,7 @@ class TriageModel:
                     ),
                 ),
                 ("words", TfidfVectorizer(analyzer=_words, sublinear_tf=True)),
+                ("concepts", TfidfVectorizer(analyzer=_concepts, sublinear_tf=True)),
             ]
         )
         self.models: dict[str, Any] = {}
@@ -192,12 +235,13 @@ class TriageModel:
         matrix = self.features.transform([text])
         answer: dict[str, str] = {}
         sureness: dict[str, float] = {}
+        probabilities: dict[str, Any] = {}
         for field in FIELDS:
             model = self.models[field]
-            probabilities = _probabilities(model, matrix)
-            best = int(probabilities.argmax())
+            probabilities[field] = _probabilities(model, matrix)
+            best = int(probabilities[field].argmax())
             answer[field] = str(model.classes_[best])
-            sureness[field] = float(probabilities[best])
+            sureness[field] = float(probabilities[field][best])
         confidence = sureness["category"]
         risk_model = self.models["risk"]
         risk_probability = float(
@@ -212,8 +256,14 @@ class TriageModel:
             reasons.append(f"risk:model {risk_probability:.2f}")
         if risk:
             answer["timeframe"] = "immediate"
-            if signal is not None and confidence < UNSURE:
-                answer["category"] = RISK_CATEGORY[signal[0]]
+            plausible = RISK_CATEGORIES[signal[0]] if signal is not None else ()
+            if plausible and answer["category"] not in plausible:
+                # The likeliest of the categories this kind of risk belongs to.
+                classes = list(self.models["category"].classes_)
+                answer["category"] = max(
+                    plausible, key=lambda c: probabilities["category"][classes.index(c)]
+                )
+                confidence = float(probabilities["category"][classes.index(answer["category"])])
                 answer["route"] = taxonomy.usual_route.get(answer["category"], answer["route"])
                 sureness["route"] = 1.0
         reasons.append(
