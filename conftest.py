@@ -20,6 +20,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_dir(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Linli's data directory (kept import checks, a retrained triage model) per test, so
+    a developer's own var/ never leaks into a test, nor one test into the next."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Per-process configuration caches must not outlive a test's rolled-back rows."""
     from linli.cases.services import channels_changed

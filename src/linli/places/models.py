@@ -390,7 +390,7 @@ class Resident(models.Model):
     )
     # The ID number never lies in the table in clear: see linli.lib.pii.
     id_number_encrypted = models.TextField(blank=True, editable=False)
-    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, editable=False)
     # Search keys kept beside the name and phone: 张梅英 → "zmy"; 13812345678 → "5678".
     name_initials = models.CharField(max_length=20, blank=True, editable=False)
@@ -409,6 +409,9 @@ class Resident(models.Model):
             models.Index(fields=["name", "id"], name="resident_name_search"),
             models.Index(fields=["name_initials", "id"], name="resident_initials_search"),
             models.Index(fields=["phone_last4", "id"], name="resident_phone4_search"),
+            # Only ever looked up exactly: a Meta index, because db_index=True would add a
+            # second, pattern-matching copy on PostgreSQL that every import has to fill.
+            models.Index(fields=["id_number_digest"], name="resident_digest"),
         ]
 
     def __str__(self) -> str:

@@ -325,3 +325,46 @@ def test_an_import_notices_data_that_changed_after_the_check(client, world):
     assert run.status == "invalid"
     assert run.errors == [[2, "身份证号", "此人登记在其他区域，请联系该社区办理迁移。"]]
     assert Resident.objects.filter(name="韩梅梅").count() == 1
+
+
+def test_an_import_refuses_a_row_whose_special_group_was_removed_after_the_check(client, world):
+    from linli.places.models import SpecialGroup
+
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    group = SpecialGroup.objects.create(code="flood", name="防汛重点户", visit_every_days=30)
+    run = upload(
+        client,
+        csv_file(
+            [
+                [*address(b), "6", "602", "周海", "男", "", "", "", "户主", "防汛重点户"],
+                [*address(b), "6", "603", "吴江", "男", "", "", "", "户主", ""],
+            ]
+        ),
+    )
+    assert run.status == "valid"
+    group.delete()
+    run = apply(client, run, valid_only=True)
+    assert run.status == "done"
+    assert run.errors == [[2, "特殊人群", "未知的特殊人群类别：防汛重点户。"]]
+    assert not Resident.objects.filter(name="周海").exists()
+    assert Resident.objects.filter(name="吴江").exists()
+
+
+def test_an_import_refuses_a_building_that_left_the_workers_area_after_the_check(client, world):
+    from linli.places.models import Area, AreaKind
+
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    run = upload(
+        client, csv_file([[*address(b), "6", "604", "郑秋", "女", "", "", "", "户主", ""]])
+    )
+    assert run.status == "valid"
+    grid = RoleAssignment.objects.get(user=world.gridworker).area
+    elsewhere = Area.objects.filter(kind=AreaKind.MICROGRID).exclude(path__startswith=grid.path)
+    # Meanwhile an administrator moves the building into another grid (in the back office).
+    Building.objects.filter(pk=b.pk).update(micro_grid=elsewhere.first())
+    run = apply(client, run)
+    assert run.status == "invalid"
+    assert run.errors == [[2, "楼栋", "该楼栋不在您负责的区域内。"]]
+    assert not Resident.objects.filter(name="郑秋").exists()
