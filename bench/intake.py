@@ -12,6 +12,11 @@ working calendar, the case row, its event row and its notifications.
 The baseline, measured in the same run on the same database, is the bare Django insert
 of the same case row (`Case.objects.create` with fields computed beforehand) from the
 same number of threads. Goal: intake ≥ 0.5 × the baseline rate, and p99 ≤ 50 ms.
+
+Also measured, on the same server with the same clients: the HTTP floor, a view that only
+inserts that row (intake_floor.py). It is what any request costs here before Linli does
+anything, so it says how much of intake's time is HTTP and Django, and how much is
+Linli's own work.
 """
 
 from __future__ import annotations
@@ -135,7 +140,8 @@ def main() -> None:
     }
     from django.utils import timezone
 
-    row["deadline"] = deadline_for(timeframe="", start=timezone.now())
+    deadline = deadline_for(timeframe="", start=timezone.now())
+    row["deadline"] = deadline
 
     def insert(_index: int, _item: object) -> None:
         Case.objects.create(**row)
@@ -150,9 +156,23 @@ def main() -> None:
 
     # Intake over HTTP: waitress in its own process, as ./linli serve runs it.
     port = free_port()
+    floor_row = {
+        "title": row["title"],
+        "description": row["description"],
+        "source": row["source"],
+        "state": row["state"],
+        "community_id": area.pk,
+        "area_id": micro.pk,
+        "area_path": micro.path,
+        "level": 1,
+        "level_area_id": micro.pk,
+        "created_by_id": community.pk,
+        "deadline": deadline.isoformat(),
+    }
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench")]),
+        "BENCH_ROW": json.dumps(floor_row),
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -165,7 +185,7 @@ def main() -> None:
             "waitress",
             f"--listen=127.0.0.1:{port}",
             f"--threads={args.clients}",
-            "linli.wsgi:application",
+            "intake_wsgi:application",
         ],
         cwd=ROOT,
         env=env,
@@ -183,11 +203,11 @@ def main() -> None:
         ]
         failures: list[str] = []
 
-        def post(index: int, item: object) -> None:
+        def post(index: int, item: object, url: str = "/api/v1/cases") -> None:
             conn = conns[index]
             conn.request(
                 "POST",
-                "/api/v1/cases",
+                url,
                 body=json.dumps(item, ensure_ascii=False).encode(),
                 headers={
                     "Authorization": f"Bearer {tokens[index]}",
@@ -200,12 +220,18 @@ def main() -> None:
                 failures.append(f"{response.status} {text[:200]!r}")
 
         post(0, body(-1))  # warm the server (imports, first connection)
+        post(0, body(-1), "/bench/bare-insert")
+        floor_elapsed, floor_lat = run_clients(
+            args.clients, per_client, work, lambda i, item: post(i, item, "/bench/bare-insert")
+        )
         elapsed, latencies = run_clients(args.clients, per_client, work, post)
     finally:
         server.terminate()
         server.wait(timeout=30)
     if failures:
         raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    floor_rate = len(floor_lat) / floor_elapsed
+    Case.objects.filter(title="楼道堆物影响通行").delete()
     created = Case.objects.filter(source=Source.PATROL, created_by=community).count()
     events = CaseEvent.objects.filter(case__created_by=community, action="report").count()
     rate = len(latencies) / elapsed
@@ -220,6 +246,11 @@ def main() -> None:
                 "bare insert",
                 f"{bare_rate:,.0f} rows/s, p50 {percentile(bare_lat, 50):.1f} ms, p99 {percentile(bare_lat, 99):.1f} ms",
             ),
+            (
+                "HTTP floor",
+                f"{floor_rate:,.0f} req/s, p50 {percentile(floor_lat, 50):.1f} ms, p99 {percentile(floor_lat, 99):.1f} ms (a view that only inserts the row, same server and clients)",
+            ),
+            ("intake / HTTP floor", f"{rate / floor_rate:.2f} ×"),
             ("ratio", f"{ratio:.2f} × bare insert — {verdict(ratio >= GOAL_RATIO, '≥ 0.5 ×')}"),
             ("p99", verdict(p99 <= GOAL_P99_MS, "p99 ≤ 50 ms")),
         ],

@@ -170,7 +170,13 @@ def case_actions(*, case: Case, user: AnyUser) -> set[str]:
         acts.add("add_cohandler")
     if state == State.IN_PROGRESS and cohandler_units_of(user, case):
         acts.add("sign_off")
-    pending = case.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first()
+    # An extension is pending only while the work is dispatched or in progress: `_step`
+    # withdraws it whenever the case leaves those states, so elsewhere there is none to ask for.
+    pending = (
+        case.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first()
+        if state in (State.DISPATCHED, State.IN_PROGRESS)
+        else None
+    )
     if (
         assignee
         and state in (State.DISPATCHED, State.IN_PROGRESS)

@@ -229,10 +229,54 @@ class TriageModel:
         self.feature_names = self.features.get_feature_names_out()
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_analyzers", None)  # rebuilt on first use; not worth keeping on disk
+        return state
+
+    def vector(self, text: str) -> Any:
+        """The report's feature row: what `self.features.transform([text])` gives (a test
+        holds the two equal), worked out from each vectoriser's vocabulary and idf weights.
+
+        scikit-learn's transform of a single short text spends most of its time in input
+        checks and the FeatureUnion's job machinery; intake proposes for every report.
+        1. Each vectoriser's analyser turns the text into its terms (n-grams, words,
+           concepts), counted where the vocabulary knows them.
+        2. A count c becomes (1 + ln c) × idf (sublinear tf), then each vectoriser's part
+           is scaled to unit length (l2), as TfidfVectorizer does.
+        3. The parts sit side by side, each at its vectoriser's offset.
+        """
+        import math
+
+        from scipy.sparse import csr_matrix
+
+        analyzers = self.__dict__.get("_analyzers")
+        if analyzers is None:
+            analyzers = self.__dict__["_analyzers"] = [
+                (v.build_analyzer(), v.vocabulary_, v.idf_, len(v.vocabulary_))
+                for _name, v in self.features.transformer_list
+            ]
+        indices: list[int] = []
+        values: list[float] = []
+        offset = 0
+        for analyze, vocabulary, idf, size in analyzers:
+            counts: dict[int, int] = {}
+            for term in analyze(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            part = {j: (1.0 + math.log(c)) * idf[j] for j, c in counts.items()}
+            norm = math.sqrt(sum(w * w for w in part.values())) or 1.0
+            for j, w in sorted(part.items()):
+                indices.append(offset + j)
+                values.append(w / norm)
+            offset += size
+        return csr_matrix((values, indices, [0, len(indices)]), shape=(1, offset))
+
     def propose(self, text: str, taxonomy: Taxonomy | None = None) -> Proposal:
         taxonomy = taxonomy or _shipped_taxonomy()
         text = text.strip()[:MAX_CHARS]
-        matrix = self.features.transform([text])
+        matrix = self.vector(text)
         answer: dict[str, str] = {}
         sureness: dict[str, float] = {}
         probabilities: dict[str, Any] = {}

@@ -112,3 +112,21 @@ def test_a_second_report_of_the_same_leak_is_offered_for_merging(client, world):
     client.force_login(world.buildinghead)
     page = client.get(f"/cases/{second.pk}/").content.decode()
     assert 'data-testid="similar"' in page and f"#{first.pk}" in page
+
+
+def test_the_quick_feature_row_is_the_one_scikit_learn_computes(db):
+    import numpy as np
+
+    model = current_model()
+    texts = [
+        "楼上漏水漏到我家厨房了，天花板都泡了",
+        "建议小区多装几个充电桩 建议小区多装几个充电桩",
+        "ABC 电瓶车在楼道充电!!",
+        "",
+        "龘",  # a character no report in the corpus has
+    ]
+    for text in texts:
+        quick = model.vector(text).toarray()
+        slow = model.features.transform([text]).toarray()
+        assert quick.shape == slow.shape
+        assert np.allclose(quick, slow), text
