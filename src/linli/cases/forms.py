@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -163,12 +164,17 @@ class TriageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         groups: dict[str, list[tuple[str, str]]] = {}
+        of_category: dict[str, str] = {}
         for sub in SubCategory.objects.filter(active=True).select_related("category"):
             groups.setdefault(sub.category.label, []).append((sub.code, sub.label))
+            of_category[sub.code] = sub.category.code
         self.fields["subcategory"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *groups.items(),
         ]
+        # The page offers only the chosen category's sub-categories (linli/triage_form.js);
+        # the service still refuses a mismatch, for a browser without scripts.
+        self.fields["subcategory"].widget.attrs["data-category-of"] = json.dumps(of_category)
 
 
 class DispatchForm(forms.Form):

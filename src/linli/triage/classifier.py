@@ -133,9 +133,10 @@ def read_examples(path: Path) -> list[Example]:
     return rows
 
 
-def _risk_rules() -> list[tuple[str, re.Pattern[str]]]:
+def _pattern_file(name: str) -> list[tuple[str, re.Pattern[str]]]:
+    """A data file of "<name>\t<regular expression>" lines, "#" lines being comments."""
     rules = []
-    for line in (DATA / "risk_patterns.txt").read_text("utf-8").splitlines():
+    for line in (DATA / name).read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         kind, pattern = line.split("\t", 1)
@@ -143,14 +144,16 @@ def _risk_rules() -> list[tuple[str, re.Pattern[str]]]:
     return rules
 
 
-RISK_RULES = _risk_rules()
+RISK_RULES = _pattern_file("risk_patterns.txt")
 
 
-# Words of supposition or of the past just before a risk word: "万一着火", "怕着火",
-# "真着火了车都进不来", "以前走丢过", "上次有人打架" describe a hazard or a history, not
-# something happening now. Only the few characters before the match are looked at.
+# Words of supposition just before a risk word: "万一着火跑不出去", "怕会着火", "以前走丢过"
+# describe a hazard or a history, not something happening now. Only the few characters
+# before the match, in the same clause, are looked at. Bare 怕, 真 and 上次 are not in the
+# list: "我好怕他拿刀", "真的着火了", "上次他拿刀砍我，今天又来了" are emergencies, and a
+# missed risk costs more than a false alarm.
 NOT_NOW = re.compile(
-    r"(万一|怕|如果|要是|假如|一旦|防止|防|以前|之前|上次|曾经|真)[^，。！？,.!?]{0,3}$"
+    r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经)[^，。！？,.!?]{0,3}$"
 )
 
 
@@ -158,8 +161,8 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     """The first risk rule the text matches now: (kind, the words that matched).
 
     1. Each rule is tried in order; each of its matches is looked at in turn.
-    2. A match that follows a word of supposition or the past (NOT_NOW, within the same
-       clause) is skipped.
+    2. A match that follows a word of supposition (NOT_NOW, within the same clause) is
+       skipped.
     3. The first match left is the signal.
     """
     for kind, pattern in RISK_RULES:
@@ -169,17 +172,7 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _concept_rules() -> list[tuple[str, re.Pattern[str]]]:
-    rules = []
-    for line in (DATA / "concepts.txt").read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, pattern = line.split("\t", 1)
-        rules.append((name, re.compile(pattern.strip())))
-    return rules
-
-
-CONCEPTS = _concept_rules()
+CONCEPTS = _pattern_file("concepts.txt")
 
 
 def _concepts(text: str) -> list[str]:

@@ -130,3 +130,13 @@ def test_the_quick_feature_row_is_the_one_scikit_learn_computes(db):
         slow = model.features.transform([text]).toarray()
         assert quick.shape == slow.shape
         assert np.allclose(quick, slow), text
+
+
+def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
+    from linli.triage.classifier import risk_signal
+
+    assert risk_signal("楼道里堆满纸箱，万一着火跑都跑不出去") is None
+    assert risk_signal("以前燃气泄漏过一次，想装个燃气报警器") is None
+    assert risk_signal("真的着火了！三楼冒烟") is not None
+    assert risk_signal("我好怕他拿刀砍我") is not None
+    assert risk_signal("上次他拿刀砍我，今天又来了") is not None
