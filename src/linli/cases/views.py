@@ -59,6 +59,7 @@ from linli.lib.errors import Conflict, DomainError
 from linli.lib.types import AuthedRequest
 from linli.lib.xlsx import xlsx_response
 from linli.places.models import Area, AreaKind, Building, Household
+from linli.triage.services import triage_reason_text
 
 
 def _case_or_404(user: Any, case_id: int) -> Case:
@@ -446,6 +447,9 @@ def _detail_context(
         "merged_cases": case.merged_cases.all(),
         "report_photos": CasePhoto.objects.filter(case=case, event__action=CaseEvent.Action.REPORT),
         "similar": _similar(case, user) if "merge" in acts else [],
+        "proposal_reason": triage_reason_text(case.proposal.get("reason", ""))
+        if "triage" in acts and case.proposal and not case.category
+        else "",
     }
 
 

@@ -331,14 +331,19 @@ class TriageModel:
         )
 
     def _evidence(self, matrix: Any, category: str, top: int = 3) -> list[str]:
-        """The n-grams of this text that pushed hardest towards the category."""
+        """The words of this text that pushed hardest towards the category: its n-grams and
+        jieba words, not the synonym groups (a reader sees 暖气, not §heating)."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
         coefficients = model.coef_[row] if model.coef_.shape[0] > 1 else model.coef_[0]
         row_matrix = matrix.tocsr()
-        weights = dict(zip(row_matrix.indices, row_matrix.data, strict=True))
-        scored = sorted(weights, key=lambda i: -coefficients[i] * weights[i])[:top]
         names = self.feature_names
+        weights = {
+            i: w
+            for i, w in zip(row_matrix.indices, row_matrix.data, strict=True)
+            if not str(names[i]).startswith("concepts__")
+        }
+        scored = sorted(weights, key=lambda i: -coefficients[i] * weights[i])[:top]
         return [str(names[i]).split("__", 1)[-1] for i in scored if coefficients[i] > 0]
 
 

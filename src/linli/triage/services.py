@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.triage.classifier import (
     DATA,
@@ -29,6 +33,61 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CORRECTED = (*FIELDS, "risk")
+
+
+# What each kind of risk rule stands for, as a person reads it.
+RISK_KIND_LABELS = {
+    "violence": gettext_lazy("violence or a threat"),
+    "self_harm": gettext_lazy("self-harm"),
+    "missing": gettext_lazy("a person possibly missing"),
+    "collapse": gettext_lazy("a person possibly collapsed"),
+    "gas_fire": gettext_lazy("gas or fire"),
+    "fraud": gettext_lazy("a fraud under way"),
+}
+
+
+def triage_reason_text(reason: str) -> str:
+    """A proposal's reason, as the classifier writes it for machines
+    ("risk:missing「三天没出门」; livelihood:独居、出门; elderly_care「独居」; route:usual assist"),
+    in words for the person who triages, in their language.
+
+    Each "; " part is one of: a risk rule and the words it matched, the model's own risk
+    estimate, a category and its strongest words, a sub-category and its keyword, the
+    usual route taken, or the reporter's own choice of service. Anything else stays as it
+    is.
+    """
+    from linli.cases.models import Category, Route
+
+    categories, routes = dict(Category.choices), dict(Route.choices)
+    subcategories = {s.code: s.label for s in SubCategory.objects.all()}
+    parts = []
+    for part in filter(None, (p.strip() for p in reason.split(";"))):
+        head, _colon, rest = part.partition(":")
+        words = re.match(r"^(\w+)「(.*)」$", part)
+        if head == "risk" and rest.startswith("model"):
+            parts.append(str(_("risk, by the model's estimate %(p)s") % {"p": rest[5:].strip()}))
+        elif head == "risk":
+            match = re.match(r"^(\w+)「(.*)」$", rest)
+            kind, said = (match.group(1), match.group(2)) if match else (rest, "")
+            label = RISK_KIND_LABELS.get(kind, kind)
+            parts.append(str(_("risk: %(kind)s「%(words)s」") % {"kind": label, "words": said}))
+        elif head in categories and _colon:
+            parts.append(
+                _("%(category)s: %(words)s") % {"category": categories[head], "words": rest}
+                if rest
+                else str(categories[head])
+            )
+        elif head == "route" and rest.startswith("usual"):
+            route = rest[5:].strip()
+            parts.append(str(_("the usual route: %(route)s") % {"route": routes.get(route, route)}))
+        elif head == "chosen":
+            name = subcategories.get(rest) or categories.get(rest, rest)
+            parts.append(str(_("chosen by the reporter: %(name)s") % {"name": name}))
+        elif words and words.group(1) in subcategories:
+            parts.append(f"{subcategories[words.group(1)]}「{words.group(2)}」")
+        else:
+            parts.append(part)
+    return _("; ").join(parts)
 
 
 def triage_proposal_for(text: str) -> dict[str, Any]:

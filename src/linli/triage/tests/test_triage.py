@@ -140,3 +140,20 @@ def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
     assert risk_signal("真的着火了！三楼冒烟") is not None
     assert risk_signal("我好怕他拿刀砍我") is not None
     assert risk_signal("上次他拿刀砍我，今天又来了") is not None
+
+
+def test_the_reason_on_the_case_page_is_in_words_not_codes(db):
+    from django.utils import translation
+
+    from linli.triage.services import triage_reason_text
+
+    reason = "risk:missing「三天没出门」; livelihood:独居、出门; elderly_care「独居」; route:usual assist"
+    with translation.override("zh-hans"):
+        text = triage_reason_text(reason)
+    assert "三天没出门" in text and "独居、出门" in text
+    for code in ("missing", "livelihood", "elderly_care", "route", "assist"):
+        assert code not in text
+    assert "民生服务" in text and "协办" in text
+    with translation.override("en"):
+        assert "a person possibly missing" in triage_reason_text(reason)
+    assert triage_reason_text("something new") == "something new"
