@@ -558,30 +558,33 @@ class ResidentChecker:
                 if pk is None:
                     new_rows.append(values)
                     if p["tags"]:
-                        tagged_new.append(((household_id, p["name"], values[9]), p["tags"]))
+                        key = (household_id, p["name"], p.get("digest", ""))
+                        tagged_new.append((key, p["tags"]))
                 else:
                     resident = Resident(
                         pk=pk, **dict(zip(RESIDENT_ROW_FIELDS, values, strict=True))
                     )
                     updates.append((resident, p["tags"]))
             # Newcomers, tagged or not, through the fast path; the tagged ones' ids are read
-            # back (ids above the highest before, by household, name and ID digest).
+            # back: ids above the highest before, by household, name and ID digest, in the
+            # order written (two namesakes without ID numbers in one household stay apart).
             before = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             fast_insert(Resident, RESIDENT_ROW_FIELDS, new_rows)
             if tagged_new:
                 keys = {key for key, _tags in tagged_new}
-                created = {
-                    (hid, name, digest): pk
-                    for pk, hid, name, digest in Resident.objects.filter(
-                        pk__gt=before, household_id__in={k[0] for k in keys}
-                    ).values_list("pk", "household_id", "name", "id_number_digest")
-                    if (hid, name, digest) in keys
-                }
-                fast_insert(
-                    Resident.tags.through,
-                    ("resident_id", "specialgroup_id"),
-                    [(created[key], tag) for key, tags in tagged_new for tag in tags],
-                )
+                created: dict[tuple[int, str, str], list[int]] = {}
+                for pk, hid, name, digest in (
+                    Resident.objects.filter(pk__gt=before, household_id__in={k[0] for k in keys})
+                    .order_by("pk")
+                    .values_list("pk", "household_id", "name", "id_number_digest")
+                ):
+                    if (hid, name, digest) in keys:
+                        created.setdefault((hid, name, digest), []).append(pk)
+                tag_rows = []
+                for key, tags in tagged_new:
+                    pk = created[key].pop(0)
+                    tag_rows += [(pk, tag) for tag in tags]
+                fast_insert(Resident.tags.through, ("resident_id", "specialgroup_id"), tag_rows)
             Resident.objects.bulk_update(
                 [r for r, _t in updates],
                 [

@@ -368,3 +368,35 @@ def test_an_import_refuses_a_building_that_left_the_workers_area_after_the_check
     assert run.status == "invalid"
     assert run.errors == [[2, "楼栋", "该楼栋不在您负责的区域内。"]]
     assert not Resident.objects.filter(name="郑秋").exists()
+
+
+def test_namesakes_without_id_numbers_in_one_household_keep_their_own_special_groups(client, world):
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    run = upload(
+        client,
+        csv_file(
+            [
+                [
+                    *address(b),
+                    "7",
+                    "701",
+                    "王芳",
+                    "女",
+                    "1940-02-01",
+                    "",
+                    "",
+                    "户主",
+                    "独居老人、残疾人",
+                ],
+                [*address(b), "7", "701", "王芳", "女", "2015-06-01", "", "", "孙辈", "留守儿童"],
+            ]
+        ),
+    )
+    assert run.status == "valid"
+    assert apply(client, run).status == "done"
+    elder, child = Resident.objects.filter(name="王芳", household__room="701").order_by(
+        "birth_date"
+    )
+    assert {t.name for t in elder.tags.all()} == {"独居老人", "残疾人"}
+    assert {t.name for t in child.tags.all()} == {"留守儿童"}
