@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -53,6 +54,43 @@ def setup(name: str, *, fresh: bool) -> str:
     return connection.vendor
 
 
+def intake_world() -> tuple[Any, Any, list[int], Callable[[int], dict[str, object]]]:
+    """What the intake benchmarks report into: a small demo; the community staff account,
+    its community, that community's household ids, and the body of report i (half by
+    household, half by a building's map point, drawn with a fixed seed)."""
+    import random
+
+    from linli.accounts.models import Role, RoleAssignment, User
+    from linli.demo.builder import build_demo
+    from linli.places.models import Building, Household
+
+    build_demo(households=2000, seed=5, progress=lambda _m: None)
+    community = User.objects.get(username="community")
+    area = RoleAssignment.objects.get(user=community, role=Role.COMMUNITY_STAFF).area
+    assert area is not None
+    in_area = {"micro_grid__path__startswith": area.path}
+    households = list(Household.objects.filter(**in_area).values_list("pk", flat=True))
+    points = list(Building.objects.filter(**in_area).values_list("latitude", "longitude"))
+    rng = random.Random(1)
+
+    def body(i: int) -> dict[str, object]:
+        if i % 2:
+            return {
+                "description": f"楼道堆物影响通行 {i}",
+                "source": "patrol",
+                "household_id": rng.choice(households),
+            }
+        lat, lng = rng.choice(points)
+        return {
+            "description": f"路灯不亮 {i}",
+            "source": "patrol",
+            "latitude": lat,
+            "longitude": lng,
+        }
+
+    return community, area, households, body
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -75,4 +113,4 @@ def verdict(ok: bool, goal: str) -> str:
     return f"{'MET' if ok else 'NOT MET'} (goal: {goal})"
 
 
-__all__ = ["percentile", "report", "setup", "statistics", "timed", "verdict"]
+__all__ = ["intake_world", "percentile", "report", "setup", "statistics", "timed", "verdict"]

@@ -25,14 +25,13 @@ import argparse
 import http.client
 import json
 import os
-import random
 import socket
 import subprocess
 import sys
 import threading
 import time
 
-from common import ROOT, percentile, report, setup, verdict
+from common import ROOT, intake_world, percentile, report, setup, verdict
 
 GOAL_RATIO = 0.5
 GOAL_P99_MS = 50.0
@@ -81,46 +80,14 @@ def main() -> None:
 
     from django.db import connection
 
-    from linli.accounts.models import Role, RoleAssignment, User
     from linli.accounts.services import api_token_create
     from linli.cases.models import Case, CaseEvent, Source, State
     from linli.cases.services import deadline_for
-    from linli.demo.builder import build_demo
-    from linli.places.models import Building, Household
+    from linli.places.models import Household
 
-    build_demo(households=2000, seed=5, progress=lambda _m: None)
-    community = User.objects.get(username="community")
-    area = RoleAssignment.objects.get(user=community, role=Role.COMMUNITY_STAFF).area
-    assert area is not None
-    households = list(
-        Household.objects.filter(micro_grid__path__startswith=area.path).values_list(
-            "pk", flat=True
-        )
-    )
-    points = list(
-        Building.objects.filter(micro_grid__path__startswith=area.path).values_list(
-            "latitude", "longitude"
-        )
-    )
+    community, area, households, body = intake_world()
     tokens = [api_token_create(user=community, name=f"bench {i}")[1] for i in range(args.clients)]
     per_client = args.requests // args.clients
-    rng = random.Random(1)
-
-    def body(i: int) -> dict[str, object]:
-        if i % 2:
-            return {
-                "description": f"楼道堆物影响通行 {i}",
-                "source": "patrol",
-                "household_id": rng.choice(households),
-            }
-        lat, lng = rng.choice(points)
-        return {
-            "description": f"路灯不亮 {i}",
-            "source": "patrol",
-            "latitude": lat,
-            "longitude": lng,
-        }
-
     work = [[body(c * per_client + i) for i in range(per_client)] for c in range(args.clients)]
 
     # Baseline: the bare insert of the same row, same threads, same database.

@@ -10,10 +10,9 @@ ready-made row.
 
 from __future__ import annotations
 
-import random
 import time
 
-from common import report, setup
+from common import intake_world, report, setup
 
 
 def main() -> None:
@@ -23,38 +22,14 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from linli.accounts.models import Role, RoleAssignment, User
     from linli.accounts.services import api_token_create
     from linli.cases.models import Case, Source, State
-    from linli.demo.builder import build_demo
-    from linli.places.models import Building, Household
+    from linli.places.models import Household
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DEBUG = False  # as served: no query log slowing every request
-    build_demo(households=2000, seed=5, progress=lambda _m: None)
-    community = User.objects.get(username="community")
-    area = RoleAssignment.objects.get(user=community, role=Role.COMMUNITY_STAFF).area
-    assert area is not None
-    in_area = {"micro_grid__path__startswith": area.path}
-    households = list(Household.objects.filter(**in_area).values_list("pk", flat=True))
-    points = list(Building.objects.filter(**in_area).values_list("latitude", "longitude"))
+    community, area, households, body = intake_world()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=community, name='p')[1]}")
-    rng = random.Random(1)
-
-    def body(i: int) -> dict[str, object]:
-        if i % 2:
-            return {
-                "description": f"楼道堆物影响通行 {i}",
-                "source": "patrol",
-                "household_id": rng.choice(households),
-            }
-        lat, lng = rng.choice(points)
-        return {
-            "description": f"路灯不亮 {i}",
-            "source": "patrol",
-            "latitude": lat,
-            "longitude": lng,
-        }
 
     def post(i: int) -> None:
         response = client.post("/api/v1/cases", body(i), content_type="application/json")
