@@ -21,8 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _own_data_dir(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Linli's data directory (kept import checks, a retrained triage model) per test, so
-    a developer's own var/ never leaks into a test, nor one test into the next."""
+    """Linli's data directory (a retrained triage model, say) per test, so a developer's
+    own var/ never leaks into a test, nor one test into the next."""
     settings.DATA_DIR = tmp_path_factory.mktemp("data")
 
 

@@ -46,6 +46,10 @@ RISK_KIND_LABELS = {
 }
 
 
+# "<code>「<words>」": a rule's or sub-category's code and the words of the report it matched.
+_CODE_WORDS = re.compile(r"^(\w+)「(.*)」$")
+
+
 def triage_reason_text(reason: str) -> str:
     """A proposal's reason, as the classifier writes it for machines
     ("risk:missing「三天没出门」; livelihood:独居、出门; elderly_care「独居」; route:usual assist"),
@@ -63,11 +67,11 @@ def triage_reason_text(reason: str) -> str:
     parts = []
     for part in filter(None, (p.strip() for p in reason.split(";"))):
         head, _colon, rest = part.partition(":")
-        words = re.match(r"^(\w+)「(.*)」$", part)
+        words = _CODE_WORDS.match(part)
         if head == "risk" and rest.startswith("model"):
             parts.append(str(_("risk, by the model's estimate %(p)s") % {"p": rest[5:].strip()}))
         elif head == "risk":
-            match = re.match(r"^(\w+)「(.*)」$", rest)
+            match = _CODE_WORDS.match(rest)
             kind, said = (match.group(1), match.group(2)) if match else (rest, "")
             label = RISK_KIND_LABELS.get(kind, kind)
             parts.append(str(_("risk: %(kind)s「%(words)s」") % {"kind": label, "words": said}))
