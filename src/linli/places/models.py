@@ -270,8 +270,13 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
 
 
 class Household(models.Model):
+    # No index of its own: the address constraint (building, unit, room) begins with it.
     building = models.ForeignKey(
-        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
+        Building,
+        verbose_name=_("building"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
     )
     unit = models.CharField(_("unit"), max_length=10)
     room = models.CharField(_("room"), max_length=10)

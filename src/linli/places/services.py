@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import PersonalDataAccess, Role
@@ -117,8 +117,9 @@ def area_locate_point(*, latitude: float, longitude: float) -> Area | None:
     from shapely.geometry import Point, shape
 
     grids = Area.objects.filter(kind=AreaKind.GRID, boundary__isnull=False)
-    latest = grids.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    version = f"{grids.count()}:{latest}"
+    # One query tells whether any grid changed: how many there are and the latest edit.
+    seen = grids.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    version = f"{seen['n']}:{seen['latest']}"
     if _locator_cache.get("version") != version:
         rows = list(grids.values_list("pk", "boundary"))
         shapes = [shape(boundary) for _pk, boundary in rows]
