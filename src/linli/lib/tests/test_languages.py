@@ -57,3 +57,20 @@ def test_chinese_is_the_default_even_for_an_english_browser(client, world):
     client.force_login(world.gridworker)
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "zh_Hant"])
+def test_chinese_translations_use_full_width_punctuation_between_chinese_words(language):
+    # "照片(可选,最多 5 张)" reads as a machine's; "照片（可选，最多 5 张）" as a person's.
+    # Markup and technical lists (<code>…</code>, {code, datatype}) keep their ASCII.
+    import re
+
+    half_width = re.compile(r"[\u4e00-\u9fff][:(),;!]|[:(),;!][\u4e00-\u9fff]")
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    offending = [
+        entry.msgstr
+        for entry in catalogue.translated_entries()
+        if not re.search(r"[<{\[]", entry.msgstr)
+        and half_width.search(re.sub(r"%\(\w+\)[sd]", "X", entry.msgstr))
+    ]
+    assert offending == []
