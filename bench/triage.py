@@ -23,7 +23,6 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from typing import Any
 
 from common import percentile, report, setup, verdict
 
@@ -38,14 +37,6 @@ def matrix(title: str, pairs: list[tuple[str, str]]) -> None:
 
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-
-
-def risk_probability(model: Any, text: str) -> float:
-    from linli.triage.classifier import _probabilities
-
-    risk_model = model.models["risk"]
-    column = list(risk_model.classes_).index("True")
-    return float(_probabilities(risk_model, model.vector(text))[column])
 
 
 def threshold_rows(title: str, scored: list[tuple[bool, float, bool]]) -> list[tuple[str, str]]:
@@ -88,7 +79,11 @@ def cross_validate() -> None:
         for i in test:
             e, p = examples[i], model.propose(examples[i].text)
             scored.append(
-                (e.risk, risk_probability(model, e.text), risk_signal(e.text) is not None)
+                (
+                    e.risk,
+                    model.risk_probability(model.vector(e.text)),
+                    risk_signal(e.text) is not None,
+                )
             )
             right.update(f for f in FIELDS if getattr(p, f) == getattr(e, f))
             risks, caught = risks + e.risk, caught + (e.risk and p.risk)
@@ -104,7 +99,11 @@ def cross_validate() -> None:
     earlier = TriageModel().fit([e for e in examples if e.batch < last])
     rows += threshold_rows(
         f"backstop on batch {last}, trained on batches before it",
-        [(e.risk, risk_probability(earlier, e.text), False) for e in examples if e.batch == last],
+        [
+            (e.risk, earlier.risk_probability(earlier.vector(e.text)), False)
+            for e in examples
+            if e.batch == last
+        ],
     )
     report("Triage by cross-validation on the training corpus", rows)
 

@@ -241,8 +241,8 @@ class TriageModel:
         1. Each vectoriser's analyser turns the text into its terms (n-grams, words,
            concepts), counted where the vocabulary knows them.
         2. A count c becomes (1 + ln c) × idf (sublinear tf), then each vectoriser's part
-           is scaled to unit length (l2), as TfidfVectorizer does, then by its weight
-           (FEATURE_WEIGHTS), as the FeatureUnion does.
+           is scaled to unit length (l2), as TfidfVectorizer does, then by the weight
+           the FeatureUnion was built with, as it does.
         3. The parts sit side by side, each at its vectoriser's offset.
         """
         import math
@@ -251,13 +251,15 @@ class TriageModel:
 
         analyzers = self.__dict__.get("_analyzers")
         if analyzers is None:
+            # The weights this model was trained with (a saved model keeps its own).
+            weights = self.features.transformer_weights or {}
             analyzers = self.__dict__["_analyzers"] = [
                 (
                     v.build_analyzer(),
                     v.vocabulary_,
                     v.idf_,
                     len(v.vocabulary_),
-                    FEATURE_WEIGHTS[name],
+                    weights.get(name, 1.0),
                 )
                 for name, v in self.features.transformer_list
             ]
@@ -278,6 +280,11 @@ class TriageModel:
             offset += size
         return csr_matrix((values, indices, [0, len(indices)]), shape=(1, offset))
 
+    def risk_probability(self, matrix: Any) -> float:
+        """The risk model's estimate that a feature row (`vector`) is a risk."""
+        risk_model = self.models["risk"]
+        return float(_probabilities(risk_model, matrix)[list(risk_model.classes_).index("True")])
+
     def propose(self, text: str, taxonomy: Taxonomy | None = None) -> Proposal:
         taxonomy = taxonomy or _shipped_taxonomy()
         text = text.strip()[:MAX_CHARS]
@@ -292,10 +299,7 @@ class TriageModel:
             answer[field] = str(model.classes_[best])
             sureness[field] = float(probabilities[field][best])
         confidence = sureness["category"]
-        risk_model = self.models["risk"]
-        risk_probability = float(
-            _probabilities(risk_model, matrix)[list(risk_model.classes_).index("True")]
-        )
+        risk_probability = self.risk_probability(matrix)
         signal = risk_signal(text)
         risk = signal is not None or risk_probability >= RISK_MODEL_THRESHOLD
         reasons = []

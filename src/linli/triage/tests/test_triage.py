@@ -158,3 +158,17 @@ def test_the_reason_on_the_case_page_is_in_words_not_codes(db):
     with translation.override("en"):
         assert "a person possibly missing" in triage_reason_text(reason)
     assert triage_reason_text("something new") == "something new"
+
+
+def test_a_saved_model_trained_with_other_feature_weights_is_read_with_its_own(db):
+    # A community's retrained model on disk keeps the weights it was trained with; a
+    # release that changes FEATURE_WEIGHTS must not skew its rows.
+    import numpy as np
+
+    from linli.triage.classifier import TriageModel, shipped_examples
+
+    model = TriageModel()
+    model.features.transformer_weights = None  # as models were trained before the weights
+    model.fit(shipped_examples()[:200])
+    text = "楼上漏水漏到我家厨房了，天花板都泡了"
+    assert np.allclose(model.vector(text).toarray(), model.features.transform([text]).toarray())
