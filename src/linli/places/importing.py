@@ -31,7 +31,12 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.scope import EDIT_ROLES, area_paths, covers
 from linli.lib import pii
-from linli.lib.bulk import fast_insert, relax_durability_for_this_transaction, residents_by_digest
+from linli.lib.bulk import (
+    fast_insert,
+    relax_durability_for_this_transaction,
+    reserve_ids,
+    residents_by_digest,
+)
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
     RESIDENT_ROW_FIELDS,
@@ -506,21 +511,18 @@ class ResidentChecker:
         with transaction.atomic():
             relax_durability_for_this_transaction()
             if new_keys:
-                # Read back only the rows just written: ids above the highest before.
-                before = Household.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                # The new households' ids are reserved first, so nothing is read back.
+                keys = list(new_keys)
+                ids = reserve_ids(Household, len(keys))
                 fast_insert(
                     Household,
-                    ("building_id", "unit", "room", "micro_grid_id"),
+                    ("id", "building_id", "unit", "room", "micro_grid_id"),
                     [
-                        (bid, unit, room, b.micro_grid_id)
-                        for (bid, unit, room), b in new_keys.items()
+                        (hid, bid, unit, room, new_keys[(bid, unit, room)].micro_grid_id)
+                        for hid, (bid, unit, room) in zip(ids, keys, strict=True)
                     ],
                 )
-                for hid, bid, unit, room in Household.objects.filter(pk__gt=before).values_list(
-                    "pk", "building_id", "unit", "room"
-                ):
-                    if (bid, unit, room) in new_keys:
-                        self.households[(bid, unit, room)] = hid
+                self.households.update(zip(keys, ids, strict=True))
             # People without an ID number are matched by name within their household.
             unnamed = {
                 self.households[(p["building_id"], p["unit"], p["room"])]
@@ -537,7 +539,9 @@ class ResidentChecker:
                 if unnamed
                 else {}
             )
-            new_rows, tagged_new, updates = [], [], []
+            new_rows: list[tuple[Any, ...]] = []
+            new_tags: list[list[int]] = []
+            updates = []
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
                 number = p["id_number"]
@@ -557,34 +561,24 @@ class ResidentChecker:
                 pk = p["resident_id"] or by_name.get((household_id, p["name"]))
                 if pk is None:
                     new_rows.append(values)
-                    if p["tags"]:
-                        key = (household_id, p["name"], p.get("digest", ""))
-                        tagged_new.append((key, p["tags"]))
+                    new_tags.append(p["tags"])
                 else:
                     resident = Resident(
                         pk=pk, **dict(zip(RESIDENT_ROW_FIELDS, values, strict=True))
                     )
                     updates.append((resident, p["tags"]))
-            # Newcomers, tagged or not, through the fast path; the tagged ones' ids are read
-            # back: ids above the highest before, by household, name and ID digest, in the
-            # order written (two namesakes without ID numbers in one household stay apart).
-            before = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            fast_insert(Resident, RESIDENT_ROW_FIELDS, new_rows)
-            if tagged_new:
-                keys = {key for key, _tags in tagged_new}
-                created: dict[tuple[int, str, str], list[int]] = {}
-                for pk, hid, name, digest in (
-                    Resident.objects.filter(pk__gt=before, household_id__in={k[0] for k in keys})
-                    .order_by("pk")
-                    .values_list("pk", "household_id", "name", "id_number_digest")
-                ):
-                    if (hid, name, digest) in keys:
-                        created.setdefault((hid, name, digest), []).append(pk)
-                tag_rows = []
-                for key, tags in tagged_new:
-                    pk = created[key].pop(0)
-                    tag_rows += [(pk, tag) for tag in tags]
-                fast_insert(Resident.tags.through, ("resident_id", "specialgroup_id"), tag_rows)
+            # Newcomers through the fast path, with ids reserved first for their tags.
+            ids = reserve_ids(Resident, len(new_rows))
+            fast_insert(
+                Resident,
+                ("id", *RESIDENT_ROW_FIELDS),
+                [(pk, *values) for pk, values in zip(ids, new_rows, strict=True)],
+            )
+            fast_insert(
+                Resident.tags.through,
+                ("resident_id", "specialgroup_id"),
+                [(pk, tag) for pk, tags in zip(ids, new_tags, strict=True) for tag in tags],
+            )
             Resident.objects.bulk_update(
                 [r for r, _t in updates],
                 [

@@ -400,3 +400,54 @@ def test_namesakes_without_id_numbers_in_one_household_keep_their_own_special_gr
     )
     assert {t.name for t in elder.tags.all()} == {"独居老人", "残疾人"}
     assert {t.name for t in child.tags.all()} == {"留守儿童"}
+
+
+def test_people_imported_after_the_newest_residents_were_deleted_get_their_own_groups(
+    client, world
+):
+    # The import numbers its new rows itself; the numbers of deleted people are not reused
+    # (an old link to a deleted person must not point at a newcomer).
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    newest = list(Resident.objects.order_by("-pk")[:2])
+    highest = newest[0].pk
+    for resident in newest:
+        resident.delete()
+    rows = [
+        [*address(b), "8", "801", "赵桂兰", "女", "", id_number(71), "", "户主", "独居老人"],
+        [
+            *address(b),
+            "8",
+            "802",
+            "钱多多",
+            "男",
+            "",
+            id_number(72, "20150601", True),
+            "",
+            "户主",
+            "",
+        ],
+        [
+            *address(b),
+            "8",
+            "802",
+            "钱小小",
+            "女",
+            "",
+            id_number(73, "20160601"),
+            "",
+            "子女",
+            "留守儿童",
+        ],
+    ]
+    run = upload(client, csv_file(rows))
+    assert run.status == "valid", run.errors
+    assert apply(client, run).status == "done"
+    zhao = Resident.objects.get(name="赵桂兰")
+    qian = Resident.objects.get(name="钱多多")
+    small = Resident.objects.get(name="钱小小")
+    assert min(zhao.pk, qian.pk, small.pk) > highest
+    assert [t.name for t in zhao.tags.all()] == ["独居老人"]
+    assert list(qian.tags.all()) == []
+    assert [t.name for t in small.tags.all()] == ["留守儿童"]
+    assert qian.household == small.household != zhao.household
