@@ -37,7 +37,8 @@ RISK_MODEL_THRESHOLD = 0.6
 # collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
 # roof edge), or a dispute gone too far (a worker owed wages on a crane); gas and fire are
 # hazards; a fraud under way is a legal matter; violence is a dispute turning criminal, or
-# public order when strangers fight in the street.
+# public order when strangers fight in the street; someone trapped or under a structure about
+# to give way is a hazard, or a facility that failed (a lift).
 RISK_CATEGORIES = {
     "collapse": ("livelihood",),
     "missing": ("livelihood",),
@@ -45,6 +46,7 @@ RISK_CATEGORIES = {
     "gas_fire": ("safety",),
     "fraud": ("legal",),
     "violence": ("dispute", "order"),
+    "trapped": ("safety", "facility"),
 }
 # How much each vectoriser's part counts. The character n-grams carry most: 5-fold
 # cross-validation of the category (`./linli bench triage --cv`, 857 reports) gave 82.1 %

@@ -43,6 +43,7 @@ RISK_KIND_LABELS = {
     "collapse": gettext_lazy("a person possibly collapsed"),
     "gas_fire": gettext_lazy("gas or fire"),
     "fraud": gettext_lazy("a fraud under way"),
+    "trapped": gettext_lazy("a person trapped or in the way of a fall"),
 }
 
 

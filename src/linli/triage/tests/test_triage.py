@@ -172,3 +172,13 @@ def test_a_saved_model_trained_with_other_feature_weights_is_read_with_its_own(d
     model.fit(shipped_examples()[:200])
     text = "楼上漏水漏到我家厨房了，天花板都泡了"
     assert np.allclose(model.vector(text).toarray(), model.features.transform([text]).toarray())
+
+
+def test_someone_trapped_is_a_risk_but_a_lift_that_is_merely_stuck_is_not():
+    from linli.triage.classifier import risk_signal
+
+    for text in ("电梯困人了，里面有个老人说胸口疼", "车库进水了，还有人被困在里面"):
+        signal = risk_signal(text)
+        assert signal is not None and signal[0] == "trapped", text
+    assert risk_signal("电梯又坏了，停在五楼不动") is None
+    assert risk_signal("外墙裂了一条缝，下雨往里渗水") is None
