@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import pickle
 import re
 import threading
@@ -408,11 +409,54 @@ def current_model() -> TriageModel:
                 except Exception:
                     log.exception("could not load %s; training from the shipped corpus", path)
             if model is None:
-                started = time.perf_counter()
-                model = TriageModel().fit(shipped_examples())
-                log.info("triage model trained in %.2fs", time.perf_counter() - started)
+                model = _shipped_model()
             _current.update(model=model, stamp=stamp)
         return _current["model"]
+
+
+def shipped_model_path() -> Path:
+    """Where the model trained on the shipped corpus is kept between restarts.
+
+    Its name carries a digest of what the model is made from (the corpus, the synonym
+    groups, this module and scikit-learn's version), so a change to any of them trains
+    anew instead of loading a stale model.
+    """
+    import hashlib
+
+    import sklearn
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for part in (DATA / "train.tsv", DATA / "concepts.txt", Path(__file__)):
+        digest.update(part.read_bytes())
+    return model_path().with_name(f"shipped-{digest.hexdigest()[:16]}.pickle")
+
+
+def _shipped_model() -> TriageModel:
+    """The shipped corpus's model: loaded when an earlier start saved it, else trained
+    (about five seconds) and saved, so a restarted server proposes at its first report."""
+    path = shipped_model_path()
+    if path.exists():
+        try:
+            # Written only below, into Linli's own data directory.
+            model = pickle.loads(path.read_bytes())  # noqa: S301
+            if isinstance(model, TriageModel):
+                return model
+        except Exception:
+            log.exception("could not load %s; training from the shipped corpus", path)
+    started = time.perf_counter()
+    model = TriageModel().fit(shipped_examples())
+    log.info("triage model trained in %.2fs", time.perf_counter() - started)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(model))
+        os.replace(partial, path)  # whole or not at all, even with two processes at it
+        for old in path.parent.glob("shipped-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not save the triage model to %s", path, exc_info=True)
+    return model
 
 
 @functools.cache

@@ -182,3 +182,44 @@ def test_someone_trapped_is_a_risk_but_a_lift_that_is_merely_stuck_is_not():
         assert signal is not None and signal[0] == "trapped", text
     assert risk_signal("电梯又坏了，停在五楼不动") is None
     assert risk_signal("外墙裂了一条缝，下雨往里渗水") is None
+
+
+def test_a_restarted_server_proposes_from_the_saved_shipped_model_without_training(
+    db, settings, tmp_path, monkeypatch
+):
+    from linli.triage import classifier
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(classifier, "_current", {})
+    first = classifier.current_model().propose("楼道里电动车充电拉飞线")
+    assert classifier.shipped_model_path().exists()
+
+    def no_training(self, examples):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(classifier, "_current", {})  # a new process
+    monkeypatch.setattr(classifier.TriageModel, "fit", no_training)
+    again = classifier.current_model().propose("楼道里电动车充电拉飞线")
+    assert again.category == first.category == "safety"
+
+
+def test_a_changed_corpus_is_trained_anew_instead_of_loading_the_saved_model(
+    db, settings, tmp_path, monkeypatch
+):
+    from linli.triage import classifier
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(classifier, "_current", {})
+    classifier.current_model()
+    before = classifier.shipped_model_path()
+    corpus = tmp_path / "data"
+    corpus.mkdir()
+    for part in classifier.DATA.iterdir():
+        (corpus / part.name).write_bytes(part.read_bytes())
+    with (corpus / "train.tsv").open("a", encoding="utf-8") as f:
+        f.write("楼顶的太阳能热水器支架锈断了，随时会掉下来\tsafety\tco\timmediate\t0\n")
+    monkeypatch.setattr(classifier, "DATA", corpus)
+    monkeypatch.setattr(classifier, "_current", {})
+    classifier.current_model()
+    after = classifier.shipped_model_path()
+    assert after != before and after.exists() and not before.exists()
