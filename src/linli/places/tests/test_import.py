@@ -119,6 +119,8 @@ def test_a_file_with_bad_rows_is_rejected_with_precise_reasons_and_writes_nothin
     assert wang.household.address == f"{b.number}-9-901"
     assert pii.decrypt(wang.id_number_encrypted) == good
     assert [t.code for t in wang.tags.all()] == ["elderly_alone"]
+    page = client.get(f"/places/imports/{run.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "有效行已写入家庭档案；下面列出的行未导入。" in page and "逐行列出的问题" in page
 
 
 def test_a_valid_file_imports_and_importing_it_again_changes_nothing(client, world):
