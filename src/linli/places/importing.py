@@ -512,17 +512,16 @@ class ResidentChecker:
             relax_durability_for_this_transaction()
             if new_keys:
                 # The new households' ids are reserved first, so nothing is read back.
-                keys = list(new_keys)
-                ids = reserve_ids(Household, len(keys))
+                ids = reserve_ids(Household, len(new_keys))
                 fast_insert(
                     Household,
                     ("id", "building_id", "unit", "room", "micro_grid_id"),
                     [
-                        (hid, bid, unit, room, new_keys[(bid, unit, room)].micro_grid_id)
-                        for hid, (bid, unit, room) in zip(ids, keys, strict=True)
+                        (hid, bid, unit, room, b.micro_grid_id)
+                        for hid, ((bid, unit, room), b) in zip(ids, new_keys.items(), strict=True)
                     ],
                 )
-                self.households.update(zip(keys, ids, strict=True))
+                self.households.update(zip(new_keys, ids, strict=True))
             # People without an ID number are matched by name within their household.
             unnamed = {
                 self.households[(p["building_id"], p["unit"], p["room"])]

@@ -401,13 +401,7 @@ def current_model() -> TriageModel:
         path = model_path()
         stamp = path.stat().st_mtime if path.exists() else None
         if _current.get("stamp", "none") != stamp or "model" not in _current:
-            model = None
-            if stamp is not None:
-                try:
-                    # Written only by triage_train into Linli's own data directory.
-                    model = pickle.loads(path.read_bytes())  # noqa: S301
-                except Exception:
-                    log.exception("could not load %s; training from the shipped corpus", path)
+            model = load_model(path) if stamp is not None else None
             if model is None:
                 model = _shipped_model()
             _current.update(model=model, stamp=stamp)
@@ -435,28 +429,40 @@ def _shipped_model() -> TriageModel:
     """The shipped corpus's model: loaded when an earlier start saved it, else trained
     (about five seconds) and saved, so a restarted server proposes at its first report."""
     path = shipped_model_path()
-    if path.exists():
-        try:
-            # Written only below, into Linli's own data directory.
-            model = pickle.loads(path.read_bytes())  # noqa: S301
-            if isinstance(model, TriageModel):
-                return model
-        except Exception:
-            log.exception("could not load %s; training from the shipped corpus", path)
+    model = load_model(path) if path.exists() else None
+    if model is not None:
+        return model
     started = time.perf_counter()
     model = TriageModel().fit(shipped_examples())
     log.info("triage model trained in %.2fs", time.perf_counter() - started)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_bytes(pickle.dumps(model))
-        os.replace(partial, path)  # whole or not at all, even with two processes at it
+        save_model(model, path)
         for old in path.parent.glob("shipped-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
         log.warning("could not save the triage model to %s", path, exc_info=True)
     return model
+
+
+def load_model(path: Path) -> TriageModel | None:
+    """A model saved by `save_model`, or None (logged) when the file cannot be read."""
+    try:
+        # Written only by save_model, into Linli's own data directory.
+        model = pickle.loads(path.read_bytes())  # noqa: S301
+    except Exception:
+        log.exception("could not load %s; training from the shipped corpus", path)
+        return None
+    return model if isinstance(model, TriageModel) else None
+
+
+def save_model(model: TriageModel, path: Path) -> None:
+    """Write whole or not at all: a running server, or a second process saving the same
+    model, never reads half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(model))
+    os.replace(partial, path)
 
 
 @functools.cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 import re
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from linli.triage.classifier import (
     current_model,
     evaluation_examples,
     model_path,
+    save_model,
     shipped_examples,
 )
 from linli.triage.models import SubCategory, TaxonomyCategory, TriageCorrection
@@ -211,11 +211,7 @@ def triage_train() -> tuple[Scores, Scores, bool, int]:
     after = triage_evaluate(candidate)
     swapped = after.not_worse_than(before)
     if swapped:
-        path = model_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp")
-        partial.write_bytes(pickle.dumps(candidate))
-        partial.replace(path)  # atomic: a running server never reads half a file
+        save_model(candidate, model_path())
     return before, after, swapped, len(corrections)
 
 
