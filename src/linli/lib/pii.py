@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import operator
 import os
 import re
 import secrets
+import unicodedata
 from datetime import date
 from functools import cache
 
@@ -23,7 +25,8 @@ from django.conf import settings
 # GB 11643-1999: weights of the first 17 digits and the check character for sum mod 11.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_WEIGHT_SUM_48 = 48 * sum(_WEIGHTS)
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 @cache
@@ -75,26 +78,38 @@ def forget_keys() -> None:
 
 
 def normalize_id_number(value: str) -> str:
+    """Without spaces, X upper-case, full-width digits (１２３, typed with a Chinese input
+    method) as ASCII."""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
     return value.strip().replace(" ", "").upper()
 
 
 def id_number_check_char(first17: str) -> str:
-    total = 0
-    for digit, weight in zip(first17, _WEIGHTS, strict=True):
-        total += (ord(digit) - 48) * weight
-    return _CHECK[total % 11]
+    """The 18th character of GB 11643 for the first 17 digits (mod 11-2)."""
+    codes = first17.encode("ascii")
+    if len(codes) != 17 or not codes.isdigit():
+        raise ValueError(f"17 digits expected: {first17!r}")
+    # Sum of weight × digit, done on the ASCII codes in C (a loop here was a sixth of
+    # checking an imported row); each code is the digit + 48.
+    return _CHECK[(sum(map(operator.mul, codes, _WEIGHTS)) - _WEIGHT_SUM_48) % 11]
 
 
 def id_number_problem(value: str) -> str | None:
     """Why an ID number is not valid, as a code: "format", "birth_date", "checksum"; or None."""
-    number = normalize_id_number(value)
+    return id_number_check(normalize_id_number(value))[0]
+
+
+def id_number_check(number: str) -> tuple[str | None, date | None]:
+    """(problem code or None, birth date) of a normalised ID number, in one pass."""
     if not _ID_RE.match(number):
-        return "format"
-    if id_number_birth_date(number) is None:
-        return "birth_date"
+        return "format", None
+    born = id_number_birth_date(number)
+    if born is None:
+        return "birth_date", None
     if id_number_check_char(number[:17]) != number[17]:
-        return "checksum"
-    return None
+        return "checksum", None
+    return None, born
 
 
 def id_number_birth_date(number: str) -> date | None:

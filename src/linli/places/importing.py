@@ -9,21 +9,29 @@ Writing is idempotent: a household is found by its address, a resident by ID num
 name within the household), so importing the same file twice changes nothing the second
 time. Rows are written in chunks with the progress saved after each, which is what the
 progress bar shows; a run that fails midway can simply be run again.
+
+A large file uses both cores: a forked child checks the rows (and, when importing, makes
+their encrypted and search columns), this process looks each chunk up in the database,
+and a thread writes the chunks in order (see `_checked_in_child` and `ChunkWriter`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import queue
 import re
-from collections.abc import Callable, Iterator
+import threading
+import traceback
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -56,6 +64,8 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 CHUNK = 5000
+# From this many rows a file's rows are checked in a second process (see _checked_in_child).
+PARALLEL_FROM_ROWS = 2 * CHUNK
 
 
 @dataclass(frozen=True)
@@ -316,16 +326,10 @@ def _id_facts(raw: str) -> tuple[str, str | None, date | None, str, str]:
     """(normalised number, problem, birth date, sex, blind index), computed once per number:
     a file is read twice (check, then write) and the same people recur across files."""
     number = pii.normalize_id_number(raw)
-    problem = pii.id_number_problem(number)
+    problem, born = pii.id_number_check(number)
     if problem:
         return number, problem, None, "", ""
-    return (
-        number,
-        None,
-        pii.id_number_birth_date(number),
-        pii.id_number_sex(number),
-        pii.blind_index(number),
-    )
+    return number, None, born, pii.id_number_sex(number), pii.blind_index(number)
 
 
 _DIGITS = re.compile(r"\D")
@@ -356,6 +360,7 @@ class ResidentChecker:
         for group in SpecialGroup.objects.all():
             self.tags[group.name] = group
             self.tags[group.code] = group
+        self.for_writing = False  # set by run_file: build the rows to insert while checking
         self.seen_ids: dict[str, int] = {}  # digest → first row
         self.households: dict[tuple[int, str, str], int] = {}
         self.loaded_buildings: set[int] = set()
@@ -391,8 +396,8 @@ class ResidentChecker:
                 err("building", _("This building is not in your area."))
             elif where[2]:
                 err("building", _("Unknown building: import or add the building first."))
-        plan["building"] = building
         plan["building_id"] = building.pk if building is not None else None
+        plan["micro_grid_id"] = building.micro_grid_id if building is not None else None
         plan["unit"], plan["room"] = values.get("unit", "")[:10], values.get("room", "")[:10]
 
         number = values.get("id_number", "")
@@ -446,7 +451,7 @@ class ResidentChecker:
         )
         if relation_text and relation is None:
             err("relation", _("Unknown relation: write 户主, 配偶, 子女, 父母, 孙辈 or 其他."))
-        plan["relation"] = relation or Relation.OTHER
+        plan["relation"] = str(relation or Relation.OTHER)
         tag_ids = []
         for name in filter(None, _TAG_SPLIT.split(values.get("tags", ""))):
             group = self.tags.get(name)
@@ -455,6 +460,8 @@ class ResidentChecker:
             else:
                 tag_ids.append(group.pk)
         plan["tags"] = tag_ids
+        if self.for_writing and not errors:
+            plan["row"] = self.row_values(plan)
         if errors:
             outcome.error_rows += 1
             for column, message in errors:
@@ -462,6 +469,28 @@ class ResidentChecker:
                     outcome.errors.append([rowno, column, message])
             return None
         return plan
+
+    @staticmethod
+    def row_values(plan: dict[str, Any]) -> tuple[Any, ...]:
+        """A resident's column values after the household (RESIDENT_ROW_FIELDS[1:]).
+
+        Built while checking when the file is being imported, so that the encryption and
+        search keys are made in the checking process (see _checked_in_child), not in the
+        one writing.
+        """
+        number = plan["id_number"]
+        return (
+            plan["name"],
+            plan["sex"],
+            plan["birth_date"],
+            plan["phone"],
+            plan["relation"],
+            pinyin_initials(plan["name"])[:20],
+            _DIGITS.sub("", plan["phone"])[-4:] if plan["phone"] else "",
+            pii.encrypt(number) if number else "",
+            plan.get("digest", ""),
+            pii.mask_id_number(number) if number else "",
+        )
 
     def resolve(
         self, plans: list[tuple[int, dict[str, Any]]], outcome: Outcome
@@ -504,7 +533,7 @@ class ResidentChecker:
     def write(self, plans: list[tuple[int, dict[str, Any]]]) -> None:
         """Write a chunk of resolved plans: households, then residents, then tags."""
         new_keys = {
-            (p["building_id"], p["unit"], p["room"]): p["building"]
+            (p["building_id"], p["unit"], p["room"]): p["micro_grid_id"]
             for _r, p in plans
             if not self.households.get((p["building_id"], p["unit"], p["room"]))
         }
@@ -517,8 +546,10 @@ class ResidentChecker:
                     Household,
                     ("id", "building_id", "unit", "room", "micro_grid_id"),
                     [
-                        (hid, bid, unit, room, b.micro_grid_id)
-                        for hid, ((bid, unit, room), b) in zip(ids, new_keys.items(), strict=True)
+                        (hid, bid, unit, room, micro_grid_id)
+                        for hid, ((bid, unit, room), micro_grid_id) in zip(
+                            ids, new_keys.items(), strict=True
+                        )
                     ],
                 )
                 self.households.update(zip(new_keys, ids, strict=True))
@@ -543,20 +574,7 @@ class ResidentChecker:
             updates = []
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
-                number = p["id_number"]
-                values = (
-                    household_id,
-                    p["name"],
-                    p["sex"],
-                    p["birth_date"],
-                    p["phone"],
-                    p["relation"],
-                    pinyin_initials(p["name"])[:20],
-                    _DIGITS.sub("", p["phone"])[-4:] if p["phone"] else "",
-                    pii.encrypt(number) if number else "",
-                    p.get("digest", ""),
-                    pii.mask_id_number(number) if number else "",
-                )
+                values = (household_id, *(p.get("row") or self.row_values(p)))
                 pk = p["resident_id"] or by_name.get((household_id, p["name"]))
                 if pk is None:
                     new_rows.append(values)
@@ -757,14 +775,45 @@ def run_file(
     header, rows = read_rows(path, original_name)
     positions = map_columns(kind, header)
     checker = CHECKERS[kind](user)
+    checker.for_writing = write
     outcome = Outcome()
+    writer = ChunkWriter(checker, progress) if write else None
     # Row numbers as Excel counts them (the header is row 1); blank rows are skipped.
     numbered = [(n, row) for n, row in enumerate(rows, start=2) if not _blank(row)]
     total = len(numbered)
     progress(0, total)
-    chunk: list[tuple[int, dict[str, Any]]] = []
     errors_before = 0
+    chunks = (
+        _checked_in_child(checker, numbered, positions, outcome)
+        if total >= PARALLEL_FROM_ROWS
+        else _checked(checker, numbered, positions, outcome)
+    )
+    try:
+        for chunk, done, rowno in chunks:
+            kept = checker.resolve(chunk, outcome)
+            if stop_on_error and outcome.error_rows > errors_before:
+                outcome.stopped_at = chunk[0][0] if chunk else rowno
+                break
+            if writer is not None:
+                writer.put(kept, done, total)
+            else:
+                progress(done, total)
+            errors_before = outcome.error_rows
+    finally:
+        chunks.close()  # a child still checking is stopped
+        if writer is not None:
+            writer.finish()  # waits for the chunks already checked; raises what failed there
+    progress(total, total)
+    return outcome
+
+
+def _checked(
+    checker: Any, numbered: list[tuple[int, list[Any]]], positions: dict[str, int], outcome: Outcome
+) -> Generator[tuple[list[tuple[int, dict[str, Any]]], int, int], None, None]:
+    """Check the rows; yield each chunk's valid plans, the rows done and the last row number."""
+    chunk: list[tuple[int, dict[str, Any]]] = []
     width = max(positions.values()) + 1
+    total = len(numbered)
     for done, (rowno, row) in enumerate(numbered, start=1):
         outcome.total += 1
         if len(row) < width:
@@ -774,14 +823,117 @@ def run_file(
         if plan is not None:
             chunk.append((rowno, plan))
         if len(chunk) >= CHUNK or done == total:
-            kept = checker.resolve(chunk, outcome)
-            if stop_on_error and outcome.error_rows > errors_before:
-                outcome.stopped_at = chunk[0][0] if chunk else rowno
-                break
-            if write and kept:
-                checker.write(kept)
-            errors_before = outcome.error_rows
+            yield chunk, done, rowno
             chunk = []
-            progress(done, total)
-    progress(total, total)
-    return outcome
+
+
+def _checked_in_child(
+    checker: Any, numbered: list[tuple[int, list[Any]]], positions: dict[str, int], outcome: Outcome
+) -> Generator[tuple[list[tuple[int, dict[str, Any]]], int, int], None, None]:
+    """`_checked` in a forked process, so that checking goes on on another core while this
+    process looks the chunks up in the database and writes them.
+
+    The row checks need no database (what they compare with was read when the checker was
+    made), so the child never touches the connections it inherits. Its chunks, errors and
+    counts come back through a pipe, in order; a failure there is raised here.
+    """
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_check_in_child, args=(checker, numbered, positions, sending), daemon=True
+    )
+    child.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                message = receiving.recv()
+            except EOFError:
+                raise RuntimeError("the row checker stopped unexpectedly") from None
+            if message[0] == "end":
+                return
+            if message[0] == "error":
+                raise RuntimeError(f"the row checker failed:\n{message[1]}")
+            _kind, chunk, done, rowno, rows, error_rows, errors = message
+            outcome.total += rows
+            outcome.error_rows += error_rows
+            outcome.errors.extend(errors[: max(0, 1000 - len(outcome.errors))])
+            yield chunk, done, rowno
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiving.close()
+
+
+def _check_in_child(
+    checker: Any, numbered: list[tuple[int, list[Any]]], positions: dict[str, int], sending: Any
+) -> None:
+    try:
+        local = Outcome()
+        for chunk, done, rowno in _checked(checker, numbered, positions, local):
+            sending.send(("chunk", chunk, done, rowno, local.total, local.error_rows, local.errors))
+            local.total, local.error_rows, local.errors = 0, 0, []
+        sending.send(("end",))
+    except BaseException:
+        sending.send(("error", traceback.format_exc()))
+    finally:
+        sending.close()
+
+
+class ChunkWriter:
+    """Writes the checked chunks in order, in a thread with its own database connection,
+    so that checking the next chunk goes on while the database stores this one.
+
+    Inside a transaction (a test, or a caller's atomic block) another connection would not
+    see that transaction's rows, so the chunks are written in the caller's thread instead.
+    A failed chunk stops the import: the chunks before it stay written, later ones are
+    not written, and `finish()` raises the error in the caller's thread.
+    """
+
+    def __init__(self, checker: Any, progress: Callable[[int, int], None]) -> None:
+        self.checker = checker
+        self.progress = progress
+        self.error: BaseException | None = None
+        self.inline = connection.in_atomic_block
+        self.language = translation.get_language()
+        self.chunks: queue.Queue[tuple[list[tuple[int, dict[str, Any]]], int, int] | None]
+        self.chunks = queue.Queue(maxsize=2)  # at most two chunks checked ahead
+        self.thread: threading.Thread | None = None
+        if not self.inline:
+            self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+            self.thread.start()
+
+    def put(self, plans: list[tuple[int, dict[str, Any]]], done: int, total: int) -> None:
+        if self.error is not None:
+            self.finish()
+        if self.inline:
+            if plans:
+                self.checker.write(plans)
+            self.progress(done, total)
+        else:
+            self.chunks.put((plans, done, total))
+
+    def _run(self) -> None:
+        try:
+            with translation.override(self.language):
+                while (item := self.chunks.get()) is not None:
+                    plans, done, total = item
+                    if self.error is not None:
+                        continue  # drain what was queued after a failure
+                    try:
+                        if plans:
+                            self.checker.write(plans)
+                        self.progress(done, total)
+                    except BaseException as error:  # re-raised in the caller's thread
+                        self.error = error
+        finally:
+            connection.close()  # this thread's own connection
+
+    def finish(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error

@@ -453,3 +453,157 @@ def test_people_imported_after_the_newest_residents_were_deleted_get_their_own_g
     assert list(qian.tags.all()) == []
     assert [t.name for t in small.tags.all()] == ["留守儿童"]
     assert qian.household == small.household != zhao.household
+
+
+def write_csv(path, rows) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+
+
+def chunked_file(b: Building, tmp_path):
+    """Ten people in small chunks; row 4 has a bad date, row 9 repeats row 3's ID number."""
+    rows = [
+        [*address(b), "7", str(700 + i), f"分块{i}", "女", "", id_number(600 + i), "", "户主", ""]
+        for i in range(10)
+    ]
+    rows[2][7] = "1956-13-40"
+    rows[7][8] = rows[1][8]
+    path = tmp_path / "chunks.csv"
+    write_csv(path, rows)
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_checked_in_a_second_process_imports_exactly_as_one_checked_in_place(
+    world, tmp_path, monkeypatch
+):
+    """A community worker's large file is checked by a child process while the rows
+    already checked are written by a thread; the rows, the errors with their row numbers
+    and the counts are the same as when everything happens in one thread."""
+    import linli.places.importing as importing
+
+    b = first_building(world.gridworker)
+    path = chunked_file(b, tmp_path)
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    results = {}
+    for name, parallel_from in (("in place", 10**9), ("child", 1)):
+        monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", parallel_from)
+        outcome = run_file(
+            kind="residents",
+            path=path,
+            original_name="chunks.csv",
+            user=world.community,
+            write=False,
+        )
+        results[name] = (outcome.total, outcome.error_rows, outcome.errors, outcome.counts)
+    assert results["child"] == results["in place"]
+    total, error_rows, errors, counts = results["child"]
+    assert (total, error_rows) == (10, 2)
+    assert [(row, column) for row, column, _m in errors] == [(4, "出生日期"), (9, "身份证号")]
+    assert "3" in errors[1][2]  # the row that has the number first
+    assert counts == {"households_created": 8, "residents_created": 8}
+
+    reports: list[tuple[int, int]] = []
+    outcome = run_file(
+        kind="residents",
+        path=path,
+        original_name="chunks.csv",
+        user=world.community,
+        write=True,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    assert outcome.error_rows == 2
+    people = Resident.objects.filter(name__startswith="分块")
+    assert sorted(people.values_list("name", flat=True)) == sorted(
+        f"分块{i}" for i in range(10) if i not in (2, 7)
+    )
+    assert all(
+        pii.decrypt(p.id_number_encrypted)[-4:] == p.id_number_masked[-4:] and p.name_initials
+        for p in people
+    )
+    assert [d for d, _t in reports] == sorted(d for d, _t in reports)
+    assert reports[-1] == (10, 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_writing_a_chunk_fails_the_import_stops_there_and_keeps_the_chunks_before(
+    world, tmp_path, monkeypatch
+):
+    import linli.places.importing as importing
+
+    b = first_building(world.gridworker)
+    rows = [
+        [
+            *address(b),
+            "8",
+            str(800 + i),
+            f"断点{i}",
+            "男",
+            "",
+            id_number(650 + i, male=True),
+            "",
+            "户主",
+            "",
+        ]
+        for i in range(9)
+    ]
+    path = tmp_path / "stops.csv"
+    write_csv(path, rows)
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 1)
+    real_write = importing.ResidentChecker.write
+    calls = []
+
+    def write_then_fail(self, plans):
+        calls.append(len(plans))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real_write(self, plans)
+
+    monkeypatch.setattr(importing.ResidentChecker, "write", write_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        run_file(
+            kind="residents",
+            path=path,
+            original_name="stops.csv",
+            user=world.community,
+            write=True,
+        )
+    assert sorted(
+        Resident.objects.filter(name__startswith="断点").values_list("name", flat=True)
+    ) == ["断点0", "断点1", "断点2"]
+    assert len(calls) == 2  # nothing was written after the failed chunk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_checking_fails_in_the_second_process_the_import_says_so_and_keeps_what_it_wrote(
+    world, tmp_path, monkeypatch
+):
+    import linli.places.importing as importing
+
+    b = first_building(world.gridworker)
+    path = chunked_file(b, tmp_path)
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 1)
+    real_check = importing.ResidentChecker.check
+
+    def check_until_row_8(self, rowno, cells, outcome):
+        if rowno == 8:
+            raise ValueError("a bug in the checker")
+        return real_check(self, rowno, cells, outcome)
+
+    monkeypatch.setattr(importing.ResidentChecker, "check", check_until_row_8)
+    with pytest.raises(RuntimeError, match="a bug in the checker"):
+        run_file(
+            kind="residents",
+            path=path,
+            original_name="chunks.csv",
+            user=world.community,
+            write=True,
+        )
+    # A chunk is three valid rows: the first (rows 2, 3 and 5) was done before row 8 failed.
+    assert sorted(
+        Resident.objects.filter(name__startswith="分块").values_list("name", flat=True)
+    ) == ["分块0", "分块1", "分块3"]

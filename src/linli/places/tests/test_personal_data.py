@@ -185,3 +185,13 @@ def test_clearing_a_required_field_through_the_api_is_refused_and_changes_nothin
         f"/api/v1/residents/{zhang.pk}", {"phone": None}, content_type="application/json"
     )
     assert cleared.status_code == 200
+
+
+def test_an_id_number_typed_in_full_width_digits_is_read_as_the_same_number():
+    number = "11010519491231002X"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number.lower())
+    assert pii.normalize_id_number(full_width) == number
+    assert pii.id_number_problem(full_width) is None
+    assert pii.id_number_problem("１１０１０５１９４９１２３１００２１") == "checksum"
+    with pytest.raises(ValueError):
+        pii.id_number_check_char("1101051949123100")
