@@ -24,10 +24,17 @@ def fast_insert(
     qn = connection.ops.quote_name
     columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)  # type: ignore[union-attr,arg-type]
     if connection.vendor == "postgresql":
-        # COPY is PostgreSQL's bulk path: several times faster than any INSERT.
+        # COPY is PostgreSQL's bulk path: several times faster than any INSERT. In binary
+        # form the server need not parse text into numbers and dates.
+        types = [
+            model._meta.get_field(name).db_type(connection).split("(")[0]  # type: ignore[union-attr]
+            for name in fields
+        ]
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3
-            with raw.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(sql) as copy:
+                copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
         return

@@ -838,17 +838,20 @@ def _checked_in_child(
     counts come back through a pipe, in order; a failure there is raised here.
     """
     context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
+    # A queue, not a bare pipe: the child's sends are buffered by a thread of its own, so
+    # it goes on checking while this process is busy with the chunk before.
+    messages = context.Queue()
     child = context.Process(
-        target=_check_in_child, args=(checker, numbered, positions, sending), daemon=True
+        target=_check_in_child, args=(checker, numbered, positions, messages), daemon=True
     )
     child.start()
-    sending.close()
     try:
         while True:
             try:
-                message = receiving.recv()
-            except EOFError:
+                message = messages.get(timeout=5)
+            except queue.Empty:
+                if child.is_alive():
+                    continue
                 raise RuntimeError("the row checker stopped unexpectedly") from None
             if message[0] == "end":
                 return
@@ -863,22 +866,24 @@ def _checked_in_child(
         if child.is_alive():
             child.kill()
         child.join()
-        receiving.close()
+        messages.close()
+        messages.cancel_join_thread()
 
 
 def _check_in_child(
-    checker: Any, numbered: list[tuple[int, list[Any]]], positions: dict[str, int], sending: Any
+    checker: Any, numbered: list[tuple[int, list[Any]]], positions: dict[str, int], messages: Any
 ) -> None:
     try:
         local = Outcome()
         for chunk, done, rowno in _checked(checker, numbered, positions, local):
-            sending.send(("chunk", chunk, done, rowno, local.total, local.error_rows, local.errors))
+            messages.put(("chunk", chunk, done, rowno, local.total, local.error_rows, local.errors))
             local.total, local.error_rows, local.errors = 0, 0, []
-        sending.send(("end",))
+        messages.put(("end",))
     except BaseException:
-        sending.send(("error", traceback.format_exc()))
+        messages.put(("error", traceback.format_exc()))
     finally:
-        sending.close()
+        messages.close()
+        messages.join_thread()  # everything sent before the process ends
 
 
 class ChunkWriter:
@@ -916,6 +921,12 @@ class ChunkWriter:
 
     def _run(self) -> None:
         try:
+            if connection.vendor == "sqlite":
+                # Checkpoint once at the end, not at every chunk's commit: each checkpoint
+                # writes the same index pages again and waits for the disk (a fifth of
+                # the import). Only this connection's setting; the WAL file grows meanwhile.
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_autocheckpoint=0")
             with translation.override(self.language):
                 while (item := self.chunks.get()) is not None:
                     plans, done, total = item
@@ -928,6 +939,9 @@ class ChunkWriter:
                     except BaseException as error:  # re-raised in the caller's thread
                         self.error = error
         finally:
+            if connection.vendor == "sqlite" and connection.connection is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
             connection.close()  # this thread's own connection
 
     def finish(self) -> None:
