@@ -3,7 +3,7 @@
     ./linli bench intake                  # SQLite, then PostgreSQL if reachable
     ./linli bench intake --requests 2000 --clients 16
 
-Intake is the real thing: waitress serving Linli in its own process, each client with
+Intake is the real thing: granian serving Linli in its own process, each client with
 its own keep-alive connection and bearer token, POST /api/v1/cases with JSON. That
 covers authentication, validation, scoping, locating the place (half the reports give a
 household, half only a map point that is located into its grid), the deadline on the
@@ -121,7 +121,7 @@ def main() -> None:
     bare_rate = len(bare_lat) / bare_elapsed
     Case.objects.filter(title="楼道堆物影响通行").delete()
 
-    # Intake over HTTP: waitress in its own process, as ./linli serve runs it.
+    # Intake over HTTP: granian in its own process, as ./linli serve runs it.
     port = free_port()
     floor_row = {
         "title": row["title"],
@@ -145,15 +145,27 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--blocking-threads",
+        "4",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "intake_wsgi:application",
+    ]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "waitress",
-            f"--listen=127.0.0.1:{port}",
-            f"--threads={args.clients}",
-            "intake_wsgi:application",
-        ],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
