@@ -83,13 +83,15 @@ def test_a_correction_is_kept_and_used_by_triage_train(world, settings, tmp_path
 
 
 def test_on_the_held_out_set_most_risks_are_caught_with_few_false_alarms(db):
-    # A floor against regressions, not the goal: the goal (every risk) is what
-    # `./linli bench triage` measures. Batches 3 and 5 of the set, each written after
-    # the rules of its time were final, are where it is not met: over all five batches
-    # 89.8 % of the risks were caught when batch 5 was added (79 of 88).
+    # A floor against regressions, not the goal: the goals (every risk, false alarms
+    # within 5 %) are what `./linli bench triage` measures. When batch 7 was added, with
+    # the risk threshold lowered from 0.6 to 0.4 by the --cv rule, 95.5 % of the risks
+    # were caught (126 of 132) at 6.2 % false alarms; at 0.6 it had been 89.3 % and
+    # 2.5 % over batches 1–6. The floor follows that trade: more risks caught, a few more
+    # false alarms.
     scores = triage_evaluate(current_model())
-    assert scores.risk_recall >= 0.85
-    assert scores.false_alarms <= 0.05
+    assert scores.risk_recall >= 0.93
+    assert scores.false_alarms <= 0.07
 
 
 def test_a_second_report_of_the_same_leak_is_offered_for_merging(client, world):
