@@ -169,7 +169,15 @@ def main() -> None:
             for field in FIELDS
         )
         missed = sum(1 for p, e in pairs if e.risk and not p.risk)
-        rows.append((f"  batch {batch}", f"{len(pairs)} reports: {scores}, risks missed {missed}"))
+        risks = sum(1 for _p, e in pairs if e.risk)
+        alarms = sum(1 for p, e in pairs if p.risk and not e.risk)
+        rows.append(
+            (
+                f"  batch {batch}",
+                f"{len(pairs)} reports: {scores}, risks missed {missed} of {risks}, "
+                f"false alarms {alarms} of {len(pairs) - risks}",
+            )
+        )
     report("Triage proposals on the held-out set", rows)
     matrix("category", [(e.category, p.category) for p, e in zip(proposals, examples, strict=True)])
     matrix("route", [(e.route, p.route) for p, e in zip(proposals, examples, strict=True)])
