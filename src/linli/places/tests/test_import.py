@@ -293,13 +293,8 @@ def test_a_50k_row_file_imports_with_progress_reports(world, tmp_path):
                 ]
             )
     reports: list[tuple[int, int]] = []
-    outcome = run_file(
-        kind="residents",
-        path=path,
-        original_name="big.csv",
-        user=world.community,
-        write=True,
-        progress=lambda done, total: reports.append((done, total)),
+    outcome = import_as(
+        world.community, path, progress=lambda done, total: reports.append((done, total))
     )
     assert outcome.error_rows == 0 and outcome.total == 50_000
     assert len(reports) >= 10
@@ -462,6 +457,17 @@ def write_csv(path, rows) -> None:
         writer.writerows(rows)
 
 
+def import_as(user, path, *, write=True, **options):
+    """run_file on a residents file, as the worker runs it (write=False: the check)."""
+    return run_file(
+        kind="residents", path=path, original_name=path.name, user=user, write=write, **options
+    )
+
+
+def names_starting(prefix: str) -> list[str]:
+    return sorted(Resident.objects.filter(name__startswith=prefix).values_list("name", flat=True))
+
+
 def chunked_file(b: Building, tmp_path):
     """Ten people in small chunks; row 4 has a bad date, row 9 repeats row 3's ID number."""
     rows = [
@@ -490,13 +496,7 @@ def test_a_file_checked_in_a_second_process_imports_exactly_as_one_checked_in_pl
     results = {}
     for name, parallel_from in (("in place", 10**9), ("child", 1)):
         monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", parallel_from)
-        outcome = run_file(
-            kind="residents",
-            path=path,
-            original_name="chunks.csv",
-            user=world.community,
-            write=False,
-        )
+        outcome = import_as(world.community, path, write=False)
         results[name] = (outcome.total, outcome.error_rows, outcome.errors, outcome.counts)
     assert results["child"] == results["in place"]
     total, error_rows, errors, counts = results["child"]
@@ -506,19 +506,12 @@ def test_a_file_checked_in_a_second_process_imports_exactly_as_one_checked_in_pl
     assert counts == {"households_created": 8, "residents_created": 8}
 
     reports: list[tuple[int, int]] = []
-    outcome = run_file(
-        kind="residents",
-        path=path,
-        original_name="chunks.csv",
-        user=world.community,
-        write=True,
-        progress=lambda done, total: reports.append((done, total)),
+    outcome = import_as(
+        world.community, path, progress=lambda done, total: reports.append((done, total))
     )
     assert outcome.error_rows == 2
+    assert names_starting("分块") == sorted(f"分块{i}" for i in range(10) if i not in (2, 7))
     people = Resident.objects.filter(name__startswith="分块")
-    assert sorted(people.values_list("name", flat=True)) == sorted(
-        f"分块{i}" for i in range(10) if i not in (2, 7)
-    )
     assert all(
         pii.decrypt(p.id_number_encrypted)[-4:] == p.id_number_masked[-4:] and p.name_initials
         for p in people
@@ -564,16 +557,8 @@ def test_when_writing_a_chunk_fails_the_import_stops_there_and_keeps_the_chunks_
 
     monkeypatch.setattr(importing.ResidentChecker, "write", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
-        run_file(
-            kind="residents",
-            path=path,
-            original_name="stops.csv",
-            user=world.community,
-            write=True,
-        )
-    assert sorted(
-        Resident.objects.filter(name__startswith="断点").values_list("name", flat=True)
-    ) == ["断点0", "断点1", "断点2"]
+        import_as(world.community, path)
+    assert names_starting("断点") == ["断点0", "断点1", "断点2"]
     assert len(calls) == 2  # nothing was written after the failed chunk
 
 
@@ -596,14 +581,6 @@ def test_when_checking_fails_in_the_second_process_the_import_says_so_and_keeps_
 
     monkeypatch.setattr(importing.ResidentChecker, "check", check_until_row_8)
     with pytest.raises(RuntimeError, match="a bug in the checker"):
-        run_file(
-            kind="residents",
-            path=path,
-            original_name="chunks.csv",
-            user=world.community,
-            write=True,
-        )
+        import_as(world.community, path)
     # A chunk is three valid rows: the first (rows 2, 3 and 5) was done before row 8 failed.
-    assert sorted(
-        Resident.objects.filter(name__startswith="分块").values_list("name", flat=True)
-    ) == ["分块0", "分块1", "分块3"]
+    assert names_starting("分块") == ["分块0", "分块1", "分块3"]
