@@ -169,13 +169,13 @@ def main() -> None:
             for field in FIELDS
         )
         missed = sum(1 for p, e in pairs if e.risk and not p.risk)
-        risks = sum(1 for _p, e in pairs if e.risk)
+        batch_risks = sum(1 for _p, e in pairs if e.risk)
         alarms = sum(1 for p, e in pairs if p.risk and not e.risk)
         rows.append(
             (
                 f"  batch {batch}",
-                f"{len(pairs)} reports: {scores}, risks missed {missed} of {risks}, "
-                f"false alarms {alarms} of {len(pairs) - risks}",
+                f"{len(pairs)} reports: {scores}, risks missed {missed} of {batch_risks}, "
+                f"false alarms {alarms} of {len(pairs) - batch_risks}",
             )
         )
     report("Triage proposals on the held-out set", rows)
