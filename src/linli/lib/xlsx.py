@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,10 +28,27 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[Iterable[Any]]]]) -> 
             bold.append(cell)
         sheet.append(bold)
         for row in rows:
-            sheet.append([v if v is None or isinstance(v, int | float) else str(v) for v in row])
+            sheet.append([_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """A value as the cell shows it: numbers stay numbers; text loses the control
+    characters a worksheet cannot hold (openpyxl refuses the whole file for one), and
+    text that starts like a formula (=, +, -, @) stays text, so a name such as
+    "=HYPERLINK(…)" typed into Linli never runs in the spreadsheet of whoever exports it."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if text[:1] in ("=", "+", "-", "@") and len(text) > 1:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
 
 
 def xlsx_response(
