@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import multiprocessing
 import queue
 import re
@@ -31,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -62,6 +63,8 @@ from linli.places.models import (
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
+
+log = logging.getLogger(__name__)
 
 CHUNK = 5000
 # From this many rows a file's rows are checked in a second process (see _checked_in_child).
@@ -836,7 +839,7 @@ def _checked_in_child(
 
     The row checks need no database (what they compare with was read when the checker was
     made), so the child never touches the connections it inherits. Its chunks, errors and
-    counts come back through a pipe, in order; a failure there is raised here.
+    counts come back through a queue, in order; a failure there is raised here.
     """
     context = multiprocessing.get_context("fork")
     # A queue, not a bare pipe: the child's sends are buffered by a thread of its own, so
@@ -911,14 +914,21 @@ class ChunkWriter:
             self.thread.start()
 
     def put(self, plans: list[tuple[int, dict[str, Any]]], done: int, total: int) -> None:
-        if self.error is not None:
-            self.finish()
         if self.inline:
             if plans:
                 self.checker.write(plans)
             self.progress(done, total)
-        else:
-            self.chunks.put((plans, done, total))
+            return
+        assert self.thread is not None
+        while True:
+            if self.error is not None or not self.thread.is_alive():
+                self.finish()  # raises what stopped the writer
+                raise RuntimeError("the import writer stopped unexpectedly")
+            try:
+                self.chunks.put((plans, done, total), timeout=1)
+                return
+            except queue.Full:
+                continue  # the writer is busy; look again whether it is still there
 
     def _run(self) -> None:
         try:
@@ -945,10 +955,15 @@ class ChunkWriter:
                                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
                     except BaseException as error:  # re-raised in the caller's thread
                         self.error = error
+        except BaseException as error:  # setting up or draining failed: stop the import too
+            self.error = self.error or error
         finally:
-            if connection.vendor == "sqlite" and connection.connection is not None:
-                with connection.cursor() as cursor:
-                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                if connection.vendor == "sqlite" and connection.connection is not None:
+                    with connection.cursor() as cursor:
+                        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except DatabaseError:
+                log.warning("import writer: the closing WAL checkpoint failed", exc_info=True)
             connection.close()  # this thread's own connection
 
     def finish(self) -> None:

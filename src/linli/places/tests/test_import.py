@@ -1,5 +1,6 @@
 import csv
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -584,3 +585,26 @@ def test_when_checking_fails_in_the_second_process_the_import_says_so_and_keeps_
         import_as(world.community, path)
     # A chunk is three valid rows: the first (rows 2, 3 and 5) was done before row 8 failed.
     assert names_starting("分块") == ["分块0", "分块1", "分块3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_writer_cannot_start_stops_with_that_error_instead_of_hanging(
+    world, tmp_path, monkeypatch
+):
+    import linli.places.importing as importing
+
+    b = first_building(world.gridworker)
+    monkeypatch.setattr(importing, "CHUNK", 1)  # more chunks than the writer's queue holds
+    monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 10**9)
+    real_override = importing.translation.override
+
+    def override_failing_in_the_writer(language):
+        if threading.current_thread().name == "import-writer":
+            raise OSError("no")
+        return real_override(language)
+
+    monkeypatch.setattr(importing.translation, "override", override_failing_in_the_writer)
+    path = chunked_file(b, tmp_path)
+    with pytest.raises(OSError, match="no"):
+        import_as(world.community, path)
+    assert names_starting("分块") == []
