@@ -123,7 +123,8 @@ def id_number_birth_date(number: str) -> date | None:
 
 
 _EARLIEST_BIRTH = date(1900, 1, 1)
-_today_cache: tuple[float, date] = (0.0, date.min)
+_NOT_ASKED: tuple[float, date] = (float("-inf"), date.min)  # the first call asks the clock
+_today_cache = _NOT_ASKED
 
 
 def _today() -> date:

@@ -195,3 +195,11 @@ def test_an_id_number_typed_in_full_width_digits_is_read_as_the_same_number():
     assert pii.id_number_problem("１１０１０５１９４９１２３１００２１") == "checksum"
     with pytest.raises(ValueError):
         pii.id_number_check_char("1101051949123100")
+
+
+def test_id_numbers_are_checked_against_today_even_in_the_first_minute_after_boot(monkeypatch):
+    # time.monotonic() counts from boot: a freshly started machine must not take
+    # "no date asked yet" for "today is the earliest date" and refuse every birth date.
+    monkeypatch.setattr(pii, "_today_cache", pii._NOT_ASKED)  # as at import
+    monkeypatch.setattr(pii.time, "monotonic", lambda: 5.0)
+    assert pii.id_number_problem("11010519491231002X") is None
