@@ -478,9 +478,9 @@ class ResidentChecker:
     def row_values(plan: dict[str, Any]) -> tuple[Any, ...]:
         """A resident's column values after the household (RESIDENT_ROW_FIELDS[1:]).
 
-        Built while checking when the file is being imported, so that the encryption and
-        search keys are made in the checking process (see _checked_in_child), not in the
-        one writing.
+        Built by check() when the file is being imported (for_writing), so that the
+        encryption and search keys are made in the checking process (see
+        _checked_in_child), not in the one writing.
         """
         number = plan["id_number"]
         return (
@@ -578,7 +578,7 @@ class ResidentChecker:
             updates = []
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
-                values = (household_id, *(p.get("row") or self.row_values(p)))
+                values = (household_id, *p["row"])  # built by check() when writing
                 pk = p["resident_id"] or by_name.get((household_id, p["name"]))
                 if pk is None:
                     new_rows.append(values)
@@ -781,11 +781,12 @@ def run_file(
     checker = CHECKERS[kind](user)
     checker.for_writing = write
     outcome = Outcome()
-    writer = ChunkWriter(checker, progress) if write else None
     # Row numbers as Excel counts them (the header is row 1); blank rows are skipped.
     numbered = [(n, row) for n, row in enumerate(rows, start=2) if not _blank(row)]
     total = len(numbered)
     progress(0, total)
+    # Started only now: a file that fails while being read leaves no writer thread waiting.
+    writer = ChunkWriter(checker, progress) if write else None
     errors_before = 0
     chunks = (
         _checked_in_child(checker, numbered, positions, outcome)

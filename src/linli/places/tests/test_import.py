@@ -608,3 +608,27 @@ def test_an_import_whose_writer_cannot_start_stops_with_that_error_instead_of_ha
     with pytest.raises(OSError, match="no"):
         import_as(world.community, path)
     assert names_starting("分块") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_breaks_while_being_read_leaves_no_import_writer_behind(
+    world, tmp_path, monkeypatch
+):
+    import linli.places.importing as importing
+
+    path = chunked_file(first_building(world.gridworker), tmp_path)
+    real_read = importing.read_rows
+
+    def read_then_break(path, original_name):
+        header, rows = real_read(path, original_name)
+
+        def broken():
+            yield next(rows)
+            raise importing.FileProblem("第 3 行无法读取")
+
+        return header, broken()
+
+    monkeypatch.setattr(importing, "read_rows", read_then_break)
+    with pytest.raises(importing.FileProblem):
+        import_as(world.community, path)
+    assert not [t for t in threading.enumerate() if t.name == "import-writer"]
