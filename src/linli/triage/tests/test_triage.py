@@ -225,3 +225,21 @@ def test_a_changed_corpus_is_trained_anew_instead_of_loading_the_saved_model(
     classifier.current_model()
     after = classifier.shipped_model_path()
     assert after != before and after.exists() and not before.exists()
+
+
+def test_a_patrol_note_in_formal_words_raises_the_kind_of_risk_it_describes():
+    """Grid workers write 燃气异味 and 呼唤无反应, not 煤气味 and 叫不醒; a gas smell behind
+    an unanswered door is a gas hazard first, so the case is proposed as a safety hazard."""
+    from linli.triage.classifier import current_model, risk_signal
+
+    for text, kind in (
+        ("巡查至5栋时闻到楼道内有明显燃气异味，敲门无人应答", "gas_fire"),
+        ("巡查发现一名老人倒在单元门口，呼唤无反应", "collapse"),
+        ("市民来电称其邻居已五天未露面", "missing"),
+        ("两名男子在小区门口互殴", "violence"),
+    ):
+        signal = risk_signal(text)
+        assert signal is not None and signal[0] == kind, (text, signal)
+    proposal = current_model().propose("巡查至5栋时闻到楼道内有明显燃气异味，敲门无人应答")
+    assert proposal.risk and proposal.category == "safety"
+    assert risk_signal("燃气公司上门安检说我家燃气软管老化了，让尽快换") is None
