@@ -48,13 +48,21 @@ def test_an_indirect_report_of_a_missing_neighbour_alerts_the_community_at_intak
 
 
 def test_the_api_proposes_for_one_text(client, world):
+    # What the model answers is the benchmark's business; here, that the API gives the
+    # model's proposal for the text it was sent, whole.
+    from linli.triage.classifier import current_model
+
+    text = "楼道里堆满了纸箱和旧家具，消防通道都堵死了"
     client.force_login(world.gridworker)
-    answer = client.post(
-        "/api/v1/triage", {"text": "下水道堵了，污水冒到路面上"}, content_type="application/json"
-    ).json()
-    assert (
-        answer["category"] == "environment" and 0 <= answer["confidence"] <= 1 and answer["reason"]
+    answer = client.post("/api/v1/triage", {"text": text}, content_type="application/json").json()
+    expected = current_model().propose(text)
+    assert (answer["category"], answer["route"], answer["timeframe"], answer["risk"]) == (
+        expected.category,
+        expected.route,
+        expected.timeframe,
+        expected.risk,
     )
+    assert answer["category"] == "safety" and 0 <= answer["confidence"] <= 1 and answer["reason"]
 
 
 def test_a_correction_is_kept_and_used_by_triage_train(world, settings, tmp_path, capsys):
@@ -88,7 +96,8 @@ def test_on_the_held_out_set_most_risks_are_caught_with_few_false_alarms(db):
     # the risk threshold lowered from 0.6 to 0.4 by the --cv rule, 95.5 % of the risks
     # were caught (126 of 132) at 6.2 % false alarms; at 0.6 it had been 89.3 % and
     # 2.5 % over batches 1–6. The floor follows that trade: more risks caught, a few more
-    # false alarms.
+    # false alarms. With batch 9 (threshold back to 0.5 by the same rule, after the typed
+    # and spoken reports of training batch 8): 94.8 % caught (165 of 174), 3.9 % false alarms.
     scores = triage_evaluate(current_model())
     assert scores.risk_recall >= 0.93
     assert scores.false_alarms <= 0.07
@@ -249,5 +258,28 @@ def test_a_patrol_note_in_formal_words_raises_the_kind_of_risk_it_describes():
         "我叫他不应该在楼道堆东西，他不听",
         "门口路面沉下去了一块",
         "物业说上午来修，到现在还没见人",
+    ):
+        assert risk_signal(text) is None, text
+
+
+def test_a_report_typed_or_spoken_on_a_phone_raises_the_risk_it_describes():
+    """Building heads type with a pinyin keyboard (燃汽 for 燃气) or speak into the phone (no
+    punctuation); rubbish dumped by the road is no person lying there."""
+    from linli.triage.classifier import current_model, risk_signal
+
+    for text, kind in (
+        ("我闻到好大一股燃汽味就在二楼楼梯那里", "gas_fire"),
+        ("楼下地下室里煤汽味很重", "gas_fire"),
+        ("隔壁小孩被关在阳台上哭了一个多钟头了大冷天只穿了件单衣", "trapped"),
+        ("我活着也没什么意思了", "self_harm"),
+        ("有个大爷倒在路边一动不动", "collapse"),
+    ):
+        signal = risk_signal(text)
+        assert signal is not None and signal[0] == kind, (text, signal)
+    proposal = current_model().propose("隔壁小孩被关在阳台上哭了一个多钟头了大冷天只穿了件单衣")
+    assert proposal.risk and proposal.category == "livelihood"
+    for text in (
+        "隔壁楼装修的渣土直接倒在路边好几天了",
+        "孩子放学回来钥匙忘带了被锁在门外，在邻居家等着",
     ):
         assert risk_signal(text) is None, text
