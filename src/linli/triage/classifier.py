@@ -168,18 +168,32 @@ NOT_NOW = re.compile(
 )
 
 
+# When a report matches rules of several kinds, the kind that names it: what can hurt the
+# most people soonest first. "燃气味很重，敲门没人开" is a gas hazard before it is a
+# missing neighbour; "他拿着刀说不想活了" is violence before it is self-harm.
+KIND_PRIORITY = ("gas_fire", "trapped", "violence", "self_harm", "collapse", "missing", "fraud")
+
+
 def risk_signal(text: str) -> tuple[str, str] | None:
-    """The first risk rule the text matches now: (kind, the words that matched).
+    """The risk the text describes now: (kind, the words that matched), or None.
 
     1. Each rule is tried in order; each of its matches is looked at in turn.
     2. A match that follows a word of supposition (NOT_NOW, within the same clause) is
        skipped.
-    3. The first match left is the signal.
+    3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
+       the first match of that kind.
     """
+    found: dict[str, str] = {}
     for kind, pattern in RISK_RULES:
+        if kind in found:
+            continue
         for match in pattern.finditer(text):
             if not NOT_NOW.search(text[max(0, match.start() - 6) : match.start()]):
-                return kind, match.group(0)
+                found[kind] = match.group(0)
+                break
+    for kind in KIND_PRIORITY:
+        if kind in found:
+            return kind, found[kind]
     return None
 
 

@@ -283,3 +283,17 @@ def test_a_report_typed_or_spoken_on_a_phone_raises_the_risk_it_describes():
         "孩子放学回来钥匙忘带了被锁在门外，在邻居家等着",
     ):
         assert risk_signal(text) is None, text
+
+
+def test_a_gas_smell_behind_a_door_nobody_answers_is_proposed_as_a_gas_hazard():
+    """Whichever rule line comes first in the file, gas names the risk: the case goes to the
+    safety hazards, and the reason the worker reads says gas."""
+    from linli.triage.classifier import current_model, risk_signal
+
+    for text in ("我家隔壁一股很重的煤气味，敲门也没人开", "敲门没人应，门缝里有燃气味"):
+        signal = risk_signal(text)
+        assert signal is not None and signal[0] == "gas_fire", (text, signal)
+        proposal = current_model().propose(text)
+        assert proposal.risk and proposal.category == "safety", text
+    signal = risk_signal("敲门没人应，三天没见她出门了")
+    assert signal is not None and signal[0] == "missing"
