@@ -81,3 +81,46 @@ def test_page_size_over_the_limit_is_refused(client, world):
     response = client.get("/api/v1/households?page_size=5000")
     assert response.status_code == 422
     assert "page_size" in response.json()["fields"]
+
+
+def test_a_report_with_an_invisible_nul_pasted_in_is_refused_naming_the_field(client, world):
+    """Text pasted from some apps carries U+0000, which PostgreSQL cannot store: the grid
+    worker's report came back as a server error. Now the field is named, in Chinese, and
+    nothing is written — on SQLite (which would have stored it) as on PostgreSQL."""
+    from linli.cases.models import Case
+    from linli.places.models import Household
+
+    client.force_login(world.gridworker)
+    household = Household.objects.visible_to(world.gridworker).first()
+    before = Case.objects.count()
+    body = {"description": "楼上漏水\x00到我家", "source": "patrol", "household_id": household.pk}
+    response = client.post("/api/v1/cases", body, content_type="application/json")
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["code"] == "invalid" and "空字符" in answer["fields"]["description"][0]
+    assert Case.objects.count() == before
+    listed = client.get("/api/v1/cases", {"q": "漏水\x00"})
+    assert listed.status_code == 422 and "q" in listed.json()["fields"]
+    assert (
+        client.post(
+            "/api/v1/cases",
+            {**body, "description": "楼上漏水到我家"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+
+
+def test_an_open311_request_with_a_nul_character_gets_the_standards_error(client, world):
+    from linli.open311.services import open311_client_create
+
+    _client, key = open311_client_create(name="街道城市大脑")
+    response = client.post(
+        "/open311/v2/requests.json",
+        {"api_key": key, "service_code": "street_light", "description": "路灯\x00不亮"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    [problem] = response.json()
+    assert problem["code"] == 400 and problem["description"].startswith("description:")
+    assert "空字符" in problem["description"]
