@@ -105,10 +105,9 @@ class NullCharacterMiddleware:
 
     @staticmethod
     def _refuse(request: HttpRequest, fields: list[str]) -> HttpResponse:
-        message = _(
-            "Remove the invisible NUL character (U+0000) from this text: it often comes "
-            "with text pasted from another app."
-        )
+        # Django's own message for that character on form fields, so pages and API say
+        # the same; our catalogue words it (Django's Chinese speaks of an empty string).
+        message = _("Null characters are not allowed.")
         if request.path.startswith("/open311/"):
             from linli.open311.formats import error as open311_error
 

@@ -97,7 +97,7 @@ def test_a_report_with_an_invisible_nul_pasted_in_is_refused_naming_the_field(cl
     response = client.post("/api/v1/cases", body, content_type="application/json")
     assert response.status_code == 422
     answer = response.json()
-    assert answer["code"] == "invalid" and "空字符" in answer["fields"]["description"][0]
+    assert answer["code"] == "invalid" and "看不见的空字符" in answer["fields"]["description"][0]
     assert Case.objects.count() == before
     listed = client.get("/api/v1/cases", {"q": "漏水\x00"})
     assert listed.status_code == 422 and "q" in listed.json()["fields"]
@@ -123,4 +123,4 @@ def test_an_open311_request_with_a_nul_character_gets_the_standards_error(client
     assert response.status_code == 400
     [problem] = response.json()
     assert problem["code"] == 400 and problem["description"].startswith("description:")
-    assert "空字符" in problem["description"]
+    assert "看不见的空字符" in problem["description"]

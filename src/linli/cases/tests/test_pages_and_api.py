@@ -101,6 +101,22 @@ def test_a_file_that_is_not_a_photo_is_refused_and_the_text_is_kept(client, worl
     assert not Case.objects.filter(description="路灯坏了").exists()
 
 
+def test_a_resident_who_pasted_an_invisible_nul_is_told_what_it_is_and_keeps_the_text(
+    client, world
+):
+    client.force_login(world.resident)
+    home = home_of(world.resident)
+    response = client.post(
+        "/cases/report/",
+        {"description": "楼道灯坏了\x00好几天", "where": f"household:{home.pk}"},
+        HTTP_COOKIE="django_language=zh-hans",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "看不见的空字符" in body and "楼道灯坏了" in body
+    assert "空字符串" not in body  # Django's own Chinese, which speaks of an empty string
+    assert not Case.objects.filter(description__startswith="楼道灯坏了").exists()
+
+
 def test_a_visitor_reports_without_an_account_and_must_leave_a_phone(client, world):
     community = home_of(world.resident).micro_grid.path.split("/")[2]
     data = {"description": "路边井盖没了", "community": community, "address": "东门"}
