@@ -173,6 +173,9 @@ NOT_NOW = re.compile(
 # most people soonest first. "燃气味很重，敲门没人开" is a gas hazard before it is a
 # missing neighbour; "他拿着刀说不想活了" is violence before it is self-harm.
 KIND_PRIORITY = ("gas_fire", "trapped", "violence", "self_harm", "collapse", "missing", "fraud")
+if _unranked := {kind for kind, _p in RISK_RULES} - set(KIND_PRIORITY):
+    # A rule of a kind left out here would never raise an alarm.
+    raise ValueError(f"risk_patterns.txt: kinds missing from KIND_PRIORITY: {sorted(_unranked)}")
 
 
 def risk_signal(text: str) -> tuple[str, str] | None:
