@@ -182,48 +182,39 @@ def main() -> None:
         ]
         failures: list[str] = []
 
+        def send(
+            conn: http.client.HTTPConnection, url: str, item: object, token: str
+        ) -> tuple[int, bytes]:
+            conn.request(
+                "POST",
+                url,
+                body=json.dumps(item, ensure_ascii=False).encode(),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            return response.status, response.read()
+
         def post(index: int, item: object, url: str = "/api/v1/cases") -> None:
-            conn = conns[index]
             try:
-                conn.request(
-                    "POST",
-                    url,
-                    body=json.dumps(item, ensure_ascii=False).encode(),
-                    headers={
-                        "Authorization": f"Bearer {tokens[index]}",
-                        "Content-Type": "application/json",
-                    },
-                )
-                response = conn.getresponse()
-                text = response.read()
+                status, text = send(conns[index], url, item, tokens[index])
             except (OSError, http.client.HTTPException) as error:
                 # Counted, never skipped: a client that lost its connection would otherwise
                 # stop, and the figures would cover fewer requests than they say.
                 failures.append(f"{url}: {type(error).__name__} {error}")
-                conn.close()  # the next request opens a new connection
+                conns[index].close()  # the next request opens a new connection
                 return
-            if response.status != 201:
-                failures.append(f"{response.status} {text[:200]!r}")
+            if status != 201:
+                failures.append(f"{status} {text[:200]!r}")
 
         # Warm the server (imports, the triage model, the database) on a connection of
         # its own, thrown away after: the one that carried the first request has been
         # seen closed by the server just after it (a broken pipe on the next request).
         for url in ("/api/v1/cases", "/bench/bare-insert"):
             warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            warm.request(
-                "POST",
-                url,
-                body=json.dumps(body(-1), ensure_ascii=False).encode(),
-                headers={
-                    "Authorization": f"Bearer {tokens[0]}",
-                    "Content-Type": "application/json",
-                },
-            )
-            warmed = warm.getresponse()
-            warmed.read()
+            status, _text = send(warm, url, body(-1), tokens[0])
             warm.close()
-            if warmed.status != 201:
-                raise SystemExit(f"warming {url} failed: {warmed.status}")
+            if status != 201:
+                raise SystemExit(f"warming {url} failed: {status}")
         floor_elapsed, floor_lat = run_clients(
             args.clients, per_client, work, lambda i, item: post(i, item, "/bench/bare-insert")
         )
