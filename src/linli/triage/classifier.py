@@ -33,11 +33,11 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data"
 FIELDS = ("category", "route", "timeframe")
 MAX_CHARS = 2000
-# Chosen by the rule in CONTRIBUTING.md from `./linli bench triage --cv` (1,337 reports):
-# the lowest threshold with false alarms within 5 % over the folds (4.8 %) and on the
-# last training batch (3.2 %); 0.3 gives 6.6 % over the folds. (At 1,268 reports the
-# rule gave 0.5: 0.4 had 6.1 % on batch 8, typed and spoken reports in words the model
-# had not seen; with batch 9 in the corpus the model takes those words better.)
+# Chosen by the rule in CONTRIBUTING.md from `./linli bench triage --cv` (1,427 reports):
+# the lowest threshold with false alarms within 5 % over the folds (4.8 %) and by batch,
+# each scored by the model trained on the others (4.1 %); 0.3 gives 7.0 % and 6.2 %.
+# (Until batch 10 the second check was the last batch alone; it gave 0.5 at 1,268
+# reports and 0.4 at 1,337, and batch 10, written as look-alikes, alone would give 0.7.)
 RISK_MODEL_THRESHOLD = 0.4
 # The categories a risk of each kind can belong to, the most usual first: a person
 # collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
@@ -160,13 +160,53 @@ RISK_RULES = _pattern_file("risk_patterns.txt")
 
 
 # Words of supposition just before a risk word: "万一着火跑不出去", "怕会着火", "以前走丢过"
-# describe a hazard or a history, not something happening now. Only the few characters
-# before the match, in the same clause, are looked at. Bare 怕, 真 and 上次 are not in the
+# describe a hazard or a history, and "还以为要打起来了" a fear that passed, not something
+# happening now. Only the few characters before the match, in the same clause, are looked at. Bare 怕, 真 and 上次 are not in the
 # list: "我好怕他拿刀", "真的着火了", "上次他拿刀砍我，今天又来了" are emergencies, and a
 # missed risk costs more than a false alarm.
 NOT_NOW = re.compile(
-    r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经)[^，。！？,.!?]{0,3}$"
+    r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经|以为)[^，。！？,.!?]{0,3}$"
 )
+
+
+# Words after a risk word, in the same sentence, that say it is over or was never meant:
+# "火已经灭了", "差点打起来，后来被劝开了", "人已经找到了", "开玩笑的".
+# The report is still worth handling, but not as an emergency. Only up to the end of the
+# sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk.
+SETTLED = re.compile(
+    r"^[^。！？!?]{0,24}?("
+    r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
+    r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了)"
+    r"|虚惊一场|开(个)?玩笑|说着玩"
+    r")"
+)
+# Fire and smoke words said of a hazard or a habit, not of a fire now: "我怕着火",
+# "堆这么多迟早着火", "烧烤摊天天冒烟". Only for gas_fire: "我好怕他拿刀" is violence now.
+FIRE_SUPPOSED = re.compile(
+    r"(怕|担心|容易|可能|迟早|就会|会不会|不然|否则|防)[^，。！？,.!?]{0,3}$"
+)
+FIRE_HABIT = re.compile(
+    r"(天天|每天|整天|经常|老是|总是|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,3}$"
+)
+# "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
+FIRE_WHAT_IF = re.compile(
+    r"^[^。！？!?]{0,6}(拿什么|怎么(办|救|跑|逃|出去)|咋(办|整)|进不来|跑不出|出不去|来不及)"
+)
+
+
+def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
+    """Whether a rule's match speaks of something not happening now (see the patterns above)."""
+    before = text[max(0, match.start() - 6) : match.start()]
+    after = text[match.end() :]
+    if NOT_NOW.search(before) or SETTLED.search(after):
+        return True
+    if kind != "gas_fire":
+        return False
+    if FIRE_SUPPOSED.search(before):
+        return True
+    if "烟" in match.group(0) and FIRE_HABIT.search(before):
+        return True
+    return before.endswith("真") and FIRE_WHAT_IF.search(after) is not None
 
 
 # When a report matches rules of several kinds, the kind that names it: what can hurt the
@@ -182,8 +222,10 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     """The risk the text describes now: (kind, the words that matched), or None.
 
     1. Each rule is tried in order; each of its matches is looked at in turn.
-    2. A match that follows a word of supposition (NOT_NOW, within the same clause) is
-       skipped.
+    2. A match that speaks of something not happening now is skipped (`_not_now`): after
+       a word of supposition in the same clause (NOT_NOW); followed in the same sentence
+       by words saying it is over or a joke (SETTLED); for fire and gas, feared, habitual
+       smoke or a what-if question.
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """
@@ -192,7 +234,7 @@ def risk_signal(text: str) -> tuple[str, str] | None:
         if kind in found:
             continue
         for match in pattern.finditer(text):
-            if not NOT_NOW.search(text[max(0, match.start() - 6) : match.start()]):
+            if not _not_now(kind, text, match):
                 found[kind] = match.group(0)
                 break
     for kind in KIND_PRIORITY:

@@ -299,3 +299,28 @@ def test_a_gas_smell_behind_a_door_nobody_answers_is_proposed_as_a_gas_hazard():
         assert proposal.risk and proposal.category == "safety", text
     signal = risk_signal("敲门没人应，三天没见她出门了")
     assert signal is not None and signal[0] == "missing"
+
+
+def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is():
+    """A building head reporting yesterday's fire asks for the soot to be cleaned, not for
+    a fire engine; one saying the lost neighbour is still not back needs everyone now."""
+    from linli.triage.classifier import risk_signal
+
+    for text in (
+        "厨房着火了，火已经灭了，想找物业看看烧坏的线",
+        "老人走丢了两个小时，刚刚已经找到了",
+        "刚才对门吵得很凶，我还以为要打起来了，结果十分钟就散了",
+        "楼下大爷天天在楼道里吸烟，烟头乱扔，我怕着火",
+        "楼下的烧烤摊天天冒烟，我家衣服都晾不了",
+        "消防车道上停满了车，真着火了车都进不来",
+    ):
+        assert risk_signal(text) is None, text
+    for text, kind in (
+        ("老人走丢了，现在还没回来", "missing"),
+        ("真的着火了！三楼冒烟", "gas_fire"),
+        ("着火了怎么办啊快来人", "gas_fire"),
+        ("他说他没事，可是叫不醒", "collapse"),
+        ("他天天打孩子，今天又打了", "violence"),
+    ):
+        signal = risk_signal(text)
+        assert signal is not None and signal[0] == kind, (text, signal)
