@@ -161,9 +161,10 @@ RISK_RULES = _pattern_file("risk_patterns.txt")
 
 # Words of supposition just before a risk word: "万一着火跑不出去", "怕会着火", "以前走丢过"
 # describe a hazard or a history, and "还以为要打起来了" a fear that passed, not something
-# happening now. Only the few characters before the match, in the same clause, are looked at. Bare 怕, 真 and 上次 are not in the
-# list: "我好怕他拿刀", "真的着火了", "上次他拿刀砍我，今天又来了" are emergencies, and a
-# missed risk costs more than a false alarm.
+# happening now. Only the few characters before the match, in the same clause, are looked
+# at. Bare 怕, 真 and 上次 are not in the list: "我好怕他拿刀", "真的着火了",
+# "上次他拿刀砍我，今天又来了" are emergencies, and a missed risk costs more than a false
+# alarm.
 NOT_NOW = re.compile(
     r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经|以为)[^，。！？,.!?]{0,3}$"
 )
@@ -172,12 +173,13 @@ NOT_NOW = re.compile(
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
 # "火已经灭了", "差点打起来，后来被劝开了", "人已经找到了", "开玩笑的".
 # The report is still worth handling, but not as an emergency. Only up to the end of the
-# sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk.
+# sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
+# a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
 SETTLED = re.compile(
     r"^[^。！？!?]{0,24}?("
     r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了)"
-    r"|虚惊一场|开(个)?玩笑|说着玩"
+    r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
     r")"
 )
 # Fire and smoke words said of a hazard or a habit, not of a fire now: "我怕着火",

@@ -99,7 +99,8 @@ def test_on_the_held_out_set_most_risks_are_caught_with_few_false_alarms(db):
     # false alarms. With batch 9 (threshold back to 0.5 by the same rule, after the typed
     # and spoken reports of training batch 8): 94.8 % caught (165 of 174), 3.9 % false alarms;
     # with batch 10 (0.4 again, by the rule, after training batch 9): 94.8 % (183 of 193)
-    # at 6.0 %.
+    # at 6.0 %; with batch 11 (after training batch 10 and the checks for a risk that is
+    # over, feared or habitual): 96.7 % (206 of 213) at 5.8 %.
     scores = triage_evaluate(current_model())
     assert scores.risk_recall >= 0.93
     assert scores.false_alarms <= 0.07
@@ -310,6 +311,7 @@ def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is(
         "厨房着火了，火已经灭了，想找物业看看烧坏的线",
         "老人走丢了两个小时，刚刚已经找到了",
         "刚才对门吵得很凶，我还以为要打起来了，结果十分钟就散了",
+        "我说不想活了是开玩笑的，就是想让他们重视楼上漏水",
         "楼下大爷天天在楼道里吸烟，烟头乱扔，我怕着火",
         "楼下的烧烤摊天天冒烟，我家衣服都晾不了",
         "消防车道上停满了车，真着火了车都进不来",
@@ -321,6 +323,8 @@ def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is(
         ("着火了怎么办啊快来人", "gas_fire"),
         ("他说他没事，可是叫不醒", "collapse"),
         ("他天天打孩子，今天又打了", "violence"),
+        ("同学说不想活了，不知道是不是开玩笑", "self_harm"),
+        ("他说要弄死我，不是开玩笑的", "violence"),
     ):
         signal = risk_signal(text)
         assert signal is not None and signal[0] == kind, (text, signal)
