@@ -23,6 +23,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 from common import percentile, report, setup, verdict
 
@@ -54,6 +55,21 @@ def threshold_rows(title: str, scored: list[tuple[bool, float, bool]]) -> list[t
             )
         )
     return rows
+
+
+def backstop(
+    examples: list[Any], *, trained_on: set[int], scored: int
+) -> list[tuple[bool, float, bool]]:
+    """(truth, model probability, no rule) for the examples of batch `scored`, by the risk
+    model trained on those of the `trained_on` batches."""
+    from linli.triage.classifier import TriageModel
+
+    model = TriageModel().fit([e for e in examples if e.batch in trained_on])
+    return [
+        (e.risk, model.risk_probability(model.vector(e.text)), False)
+        for e in examples
+        if e.batch == scored
+    ]
 
 
 def cross_validate() -> None:
@@ -95,26 +111,19 @@ def cross_validate() -> None:
     rows.append(("false alarms", f"{alarms / max(1, non_risks):.1%}"))
     rows.append(("risk model threshold", f"{RISK_MODEL_THRESHOLD} (in use)"))
     rows += threshold_rows("backstop over the folds", scored)
-    last = max(e.batch for e in examples)
-    earlier = TriageModel().fit([e for e in examples if e.batch < last])
+    batches = {e.batch for e in examples}
+    last = max(batches)
     rows += threshold_rows(
         f"backstop on batch {last}, trained on batches before it",
-        [
-            (e.risk, earlier.risk_probability(earlier.vector(e.text)), False)
-            for e in examples
-            if e.batch == last
-        ],
+        backstop(examples, trained_on={b for b in batches if b < last}, scored=last),
     )
     # Each batch scored by the model trained on all the others: every batch in turn is
     # "written later", so no one batch's make-up (a batch of look-alikes, say) decides.
-    by_batch: list[tuple[bool, float, bool]] = []
-    for batch in sorted({e.batch for e in examples}):
-        others = TriageModel().fit([e for e in examples if e.batch != batch])
-        by_batch += [
-            (e.risk, others.risk_probability(others.vector(e.text)), False)
-            for e in examples
-            if e.batch == batch
-        ]
+    by_batch = [
+        row
+        for batch in sorted(batches)
+        for row in backstop(examples, trained_on=batches - {batch}, scored=batch)
+    ]
     rows += threshold_rows("backstop by batch, each trained on the others", by_batch)
     report("Triage by cross-validation on the training corpus", rows)
 
