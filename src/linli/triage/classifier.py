@@ -33,16 +33,16 @@ log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data"
 FIELDS = ("category", "route", "timeframe")
 MAX_CHARS = 2000
-# Chosen by the rule in CONTRIBUTING.md from `./linli bench triage --cv` (1,427 reports):
-# the lowest threshold with false alarms within 5 % over the folds (4.8 %) and by batch,
-# each scored by the model trained on the others (4.1 %); 0.3 gives 7.0 % and 6.2 %.
+# Chosen by the rule in CONTRIBUTING.md from `./linli bench triage --cv` (1,517 reports):
+# the lowest threshold with false alarms within 5 % over the folds (4.7 %) and by batch,
+# each scored by the model trained on the others (4.4 %); 0.3 gives 6.7 % and 6.3 %.
 # (Until batch 10 the second check was the last batch alone; it gave 0.5 at 1,268
 # reports and 0.4 at 1,337, and batch 10, written as look-alikes, alone would give 0.7.)
 RISK_MODEL_THRESHOLD = 0.4
 # The categories a risk of each kind can belong to, the most usual first: a person
 # collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
 # roof edge), or a dispute gone too far (a worker owed wages on a crane); gas and fire are
-# hazards; a fraud under way is a legal matter; violence is a dispute turning criminal, or
+# hazards, and so is water at live electrics; a fraud under way is a legal matter; violence is a dispute turning criminal, or
 # public order when strangers fight in the street; someone trapped or under a structure about
 # to give way is a hazard, or a facility that failed (a lift).
 RISK_CATEGORIES = {
@@ -50,6 +50,7 @@ RISK_CATEGORIES = {
     "missing": ("livelihood",),
     "self_harm": ("livelihood", "safety", "dispute"),
     "gas_fire": ("safety",),
+    "electric": ("safety",),
     "fraud": ("legal",),
     "violence": ("dispute", "order"),
     "trapped": ("safety", "facility", "livelihood"),
@@ -178,7 +179,8 @@ NOT_NOW = re.compile(
 SETTLED = re.compile(
     r"^[^。！？!?]{0,24}?("
     r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
-    r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了)"
+    r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
+    r"|修好了|处理好了)"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
     r")"
 )
@@ -190,6 +192,8 @@ FIRE_SUPPOSED = re.compile(
 FIRE_HABIT = re.compile(
     r"(天天|每天|整天|经常|老是|总是|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,3}$"
 )
+# "吵得我都想死", "热得要死": a way of saying how bad a nuisance is, not a wish to die.
+HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困]得[^，。！？,.!?]{0,3}$")
 # "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
 FIRE_WHAT_IF = re.compile(
     r"^[^。！？!?]{0,6}(拿什么|怎么(办|救|跑|逃|出去)|咋(办|整)|进不来|跑不出|出不去|来不及)"
@@ -202,6 +206,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     after = text[match.end() :]
     if NOT_NOW.search(before) or SETTLED.search(after):
         return True
+    if kind == "self_harm":
+        return HYPERBOLE.search(before) is not None
     if kind != "gas_fire":
         return False
     if FIRE_SUPPOSED.search(before):
@@ -214,7 +220,16 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
 # When a report matches rules of several kinds, the kind that names it: what can hurt the
 # most people soonest first. "燃气味很重，敲门没人开" is a gas hazard before it is a
 # missing neighbour; "他拿着刀说不想活了" is violence before it is self-harm.
-KIND_PRIORITY = ("gas_fire", "trapped", "violence", "self_harm", "collapse", "missing", "fraud")
+KIND_PRIORITY = (
+    "gas_fire",
+    "trapped",
+    "electric",
+    "violence",
+    "self_harm",
+    "collapse",
+    "missing",
+    "fraud",
+)
 if _unranked := {kind for kind, _p in RISK_RULES} - set(KIND_PRIORITY):
     # A rule of a kind left out here would never raise an alarm.
     raise ValueError(f"risk_patterns.txt: kinds missing from KIND_PRIORITY: {sorted(_unranked)}")
@@ -226,8 +241,9 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     1. Each rule is tried in order; each of its matches is looked at in turn.
     2. A match that speaks of something not happening now is skipped (`_not_now`): after
        a word of supposition in the same clause (NOT_NOW); followed in the same sentence
-       by words saying it is over or a joke (SETTLED); for fire and gas, feared, habitual
-       smoke or a what-if question.
+       by words saying it is over or a joke (SETTLED); for self-harm, a nuisance overstated
+       ("吵得我都想死", HYPERBOLE); for fire and gas, feared, habitual smoke or a what-if
+       question.
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """

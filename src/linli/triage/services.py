@@ -42,6 +42,7 @@ RISK_KIND_LABELS = {
     "missing": gettext_lazy("a person possibly missing"),
     "collapse": gettext_lazy("a person possibly collapsed"),
     "gas_fire": gettext_lazy("gas or fire"),
+    "electric": gettext_lazy("water at live electrics"),
     "fraud": gettext_lazy("a fraud under way"),
     "trapped": gettext_lazy("a person trapped or in the way of a fall"),
 }
