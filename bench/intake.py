@@ -75,6 +75,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1600)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_WORKERS", "1")),
+        help="server processes, as WEB_WORKERS for ./linli serve (default 1)",
+    )
     args = parser.parse_args()
     vendor = setup("intake", fresh=True)
 
@@ -156,7 +162,7 @@ def main() -> None:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(args.workers),
         "--blocking-threads",
         "4",
         "--no-ws",
@@ -181,16 +187,22 @@ def main() -> None:
             http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(args.clients)
         ]
         failures: list[str] = []
+        reconnects: list[int] = []
 
         def send(
             conn: http.client.HTTPConnection, url: str, item: object, token: str
         ) -> tuple[int, bytes]:
-            conn.request(
-                "POST",
-                url,
-                body=json.dumps(item, ensure_ascii=False).encode(),
-                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            )
+            body = json.dumps(item, ensure_ascii=False).encode()
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            try:
+                conn.request("POST", url, body=body, headers=headers)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server had closed this keep-alive connection before the request
+                # went out (seen with granian under load, now and then): nothing reached
+                # it, so send once more on a new connection, as browsers do. Counted.
+                reconnects.append(1)
+                conn.close()
+                conn.request("POST", url, body=body, headers=headers)
             response = conn.getresponse()
             return response.status, response.read()
 
@@ -232,9 +244,13 @@ def main() -> None:
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     ratio = rate / bare_rate
     report(
-        f"Case intake over HTTP, {args.clients} clients, {vendor}",
+        f"Case intake over HTTP, {args.clients} clients, {args.workers} server process(es), {vendor}",
         [
-            ("requests", f"{len(latencies)} (cases created {created}, report events {events})"),
+            (
+                "requests",
+                f"{len(latencies)} (cases created {created}, report events {events};"
+                f" sent again on a new connection after the server closed one: {len(reconnects)})",
+            ),
             ("intake", f"{rate:,.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms"),
             (
                 "bare insert",
