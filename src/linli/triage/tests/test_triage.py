@@ -302,59 +302,55 @@ def test_a_gas_smell_behind_a_door_nobody_answers_is_proposed_as_a_gas_hazard():
     assert signal is not None and signal[0] == "missing"
 
 
+def assert_signals(expected: tuple[tuple[str, str | None], ...]) -> None:
+    """Each text raises the risk kind named beside it (None: no alarm)."""
+    from linli.triage.classifier import risk_signal
+
+    for text, kind in expected:
+        signal = risk_signal(text)
+        assert (signal and signal[0]) == kind, (text, signal)
+
+
 def test_water_at_live_electrics_is_an_alarm_but_a_tripped_switch_or_a_loud_bar_is_not():
     """A building head who sees rain pouring into the meter box needs the power cut now;
     one whose plug sparked and tripped the switch, or who is "annoyed to death" by a
     karaoke bar, needs a visit, not the duty phone at midnight."""
-    from linli.triage.classifier import risk_signal
     from linli.triage.services import RISK_KIND_LABELS
 
-    for text in (
-        "车库的积水已经漫到配电房门口了，里面还有电",
-        "我家插座里进水了，插头还插着，没人敢去拔",
-        "马路边断了一根电线，掉在水坑里",
-    ):
-        signal = risk_signal(text)
-        assert signal is not None and signal[0] == "electric", (text, signal)
     assert str(RISK_KIND_LABELS["electric"]) != "electric"
-    for text in (
-        "电水壶一插上就跳闸，换了插座也一样",
-        "隔壁麻将馆天天打到半夜，吵得我都想死",
-        "上个月配电箱进过水，后来供电所来处理好了，想问以后怎么防",
-    ):
-        assert risk_signal(text) is None, text
-    for text, kind in (
-        ("他说要跳，人已经站到楼顶边上了", "self_harm"),
-        ("房东推了我一把，还要砸我的东西", "violence"),
-        ("邻居家孩子爬到窗外的空调外机上了", "trapped"),
-    ):
-        signal = risk_signal(text)
-        assert signal is not None and signal[0] == kind, (text, signal)
+    assert_signals(
+        (
+            ("车库的积水已经漫到配电房门口了，里面还有电", "electric"),
+            ("我家插座里进水了，插头还插着，没人敢去拔", "electric"),
+            ("马路边断了一根电线，掉在水坑里", "electric"),
+            ("电水壶一插上就跳闸，换了插座也一样", None),
+            ("隔壁麻将馆天天打到半夜，吵得我都想死", None),
+            ("上个月配电箱进过水，后来供电所来处理好了，想问以后怎么防", None),
+            ("他说要跳，人已经站到楼顶边上了", "self_harm"),
+            ("房东推了我一把，还要砸我的东西", "violence"),
+            ("邻居家孩子爬到窗外的空调外机上了", "trapped"),
+        )
+    )
 
 
 def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is():
     """A building head reporting yesterday's fire asks for the soot to be cleaned, not for
     a fire engine; one saying the lost neighbour is still not back needs everyone now."""
-    from linli.triage.classifier import risk_signal
-
-    for text in (
-        "厨房着火了，火已经灭了，想找物业看看烧坏的线",
-        "老人走丢了两个小时，刚刚已经找到了",
-        "刚才对门吵得很凶，我还以为要打起来了，结果十分钟就散了",
-        "我说不想活了是开玩笑的，就是想让他们重视楼上漏水",
-        "楼下大爷天天在楼道里吸烟，烟头乱扔，我怕着火",
-        "楼下的烧烤摊天天冒烟，我家衣服都晾不了",
-        "消防车道上停满了车，真着火了车都进不来",
-    ):
-        assert risk_signal(text) is None, text
-    for text, kind in (
-        ("老人走丢了，现在还没回来", "missing"),
-        ("真的着火了！三楼冒烟", "gas_fire"),
-        ("着火了怎么办啊快来人", "gas_fire"),
-        ("他说他没事，可是叫不醒", "collapse"),
-        ("他天天打孩子，今天又打了", "violence"),
-        ("同学说不想活了，不知道是不是开玩笑", "self_harm"),
-        ("他说要弄死我，不是开玩笑的", "violence"),
-    ):
-        signal = risk_signal(text)
-        assert signal is not None and signal[0] == kind, (text, signal)
+    assert_signals(
+        (
+            ("厨房着火了，火已经灭了，想找物业看看烧坏的线", None),
+            ("老人走丢了两个小时，刚刚已经找到了", None),
+            ("刚才对门吵得很凶，我还以为要打起来了，结果十分钟就散了", None),
+            ("我说不想活了是开玩笑的，就是想让他们重视楼上漏水", None),
+            ("楼下大爷天天在楼道里吸烟，烟头乱扔，我怕着火", None),
+            ("楼下的烧烤摊天天冒烟，我家衣服都晾不了", None),
+            ("消防车道上停满了车，真着火了车都进不来", None),
+            ("老人走丢了，现在还没回来", "missing"),
+            ("真的着火了！三楼冒烟", "gas_fire"),
+            ("着火了怎么办啊快来人", "gas_fire"),
+            ("他说他没事，可是叫不醒", "collapse"),
+            ("他天天打孩子，今天又打了", "violence"),
+            ("同学说不想活了，不知道是不是开玩笑", "self_harm"),
+            ("他说要弄死我，不是开玩笑的", "violence"),
+        )
+    )
