@@ -1,5 +1,6 @@
 """Where one case intake spends its time, in process (no HTTP): the queries one
-`POST /api/v1/cases` makes, and the milliseconds per request over 300 requests.
+`POST /api/v1/cases` makes, the milliseconds per request over 300 requests, and the
+milliseconds of its parts, each timed on its own over the same number of calls.
 
     ./linli bench intake_profile
 
@@ -11,6 +12,8 @@ ready-made row.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from common import intake_world, report, setup
 
@@ -29,7 +32,8 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.DEBUG = False  # as served: no query log slowing every request
     community, area, households, body = intake_world()
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=community, name='p')[1]}")
+    raw_token = api_token_create(user=community, name="p")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
 
     def post(i: int) -> None:
         response = client.post("/api/v1/cases", body(i), content_type="application/json")
@@ -63,6 +67,7 @@ def main() -> None:
     for _ in range(n):
         Case.objects.create(**row)
     bare = (time.perf_counter() - began) / n * 1000
+    parts = part_timings(n, raw_token, community, households, body)
     report(
         f"One intake in process, {vendor}",
         [
@@ -71,8 +76,54 @@ def main() -> None:
             ("ms per intake", f"{per_request:.2f} (mean of {n})"),
             ("ms per bare insert", f"{bare:.2f} (baseline, same run)"),
             ("ratio", f"{per_request / bare:.1f} ×"),
+            ("parts, ms each", f"(mean of {n} calls of each, on its own)"),
+            *((f"  {name}", f"{ms:.2f}") for name, ms in parts),
         ],
     )
+
+
+def part_timings(
+    n: int, raw_token: str, community: Any, households: list[int], body: Any
+) -> list[tuple[str, float]]:
+    """Milliseconds of each step of an intake, timed on its own."""
+    from django.utils import timezone
+
+    from linli.accounts.services import api_token_authenticate
+    from linli.cases.services import case_report, deadline_for
+    from linli.places.models import Household
+    from linli.places.services import area_locate_point
+    from linli.triage.services import triage_proposal_for
+
+    point = body(0)
+    household = Household.objects.select_related("micro_grid", "building").get(pk=households[0])
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("token lookup", lambda: api_token_authenticate(raw=raw_token)),
+        (
+            "household lookup",
+            lambda: Household.objects.select_related("micro_grid", "building").get(
+                pk=households[0]
+            ),
+        ),
+        (
+            "locate a point",
+            lambda: area_locate_point(latitude=point["latitude"], longitude=point["longitude"]),
+        ),
+        ("triage proposal", lambda: triage_proposal_for("楼道堆物影响通行")),
+        ("deadline", lambda: deadline_for(timeframe="", start=timezone.now())),
+        (
+            "case_report (the service: scope, rows, notifications)",
+            lambda: case_report(
+                by=community, description="楼道堆物影响通行", source="patrol", household=household
+            ),
+        ),
+    ]
+    timings = []
+    for name, step in steps:
+        began = time.perf_counter()
+        for _ in range(n):
+            step()
+        timings.append((name, (time.perf_counter() - began) / n * 1000))
+    return timings
 
 
 if __name__ == "__main__":

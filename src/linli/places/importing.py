@@ -968,8 +968,17 @@ class ChunkWriter:
             connection.close()  # this thread's own connection
 
     def finish(self) -> None:
-        if self.thread is not None and self.thread.is_alive():
-            self.chunks.put(None)
+        if self.thread is not None:
+            # Tell the writer to stop, but never wait on a full queue for a writer that is
+            # ending: one that failed to start records its error and is still closing its
+            # connection when put() sees the error, and nothing will ever take from the
+            # queue again (a blocking put here hung the import).
+            while self.thread.is_alive():
+                try:
+                    self.chunks.put(None, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
             self.thread.join()
         if self.error is not None:
             error, self.error = self.error, None

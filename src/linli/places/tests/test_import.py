@@ -1,6 +1,7 @@
 import csv
 import io
 import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -604,9 +605,36 @@ def test_an_import_whose_writer_cannot_start_stops_with_that_error_instead_of_ha
         return real_override(language)
 
     monkeypatch.setattr(importing.translation, "override", override_failing_in_the_writer)
+
+    class SlowToCloseInTheWriter:
+        """The writer takes its time closing its connection after the failure: the moment
+        in which the import used to wait for ever on the writer's full queue."""
+
+        def __getattr__(self, name):
+            return getattr(real_connection, name)
+
+        def close(self):
+            if threading.current_thread().name == "import-writer":
+                time.sleep(2.5)  # longer than the import waits on a full queue (1 s)
+            real_connection.close()
+
+    real_connection = importing.connection
+    monkeypatch.setattr(importing, "connection", SlowToCloseInTheWriter())
     path = chunked_file(b, tmp_path)
-    with pytest.raises(OSError, match="no"):
-        import_as(world.community, path)
+    outcome: list[BaseException | None] = []
+
+    def run():
+        try:
+            import_as(world.community, path)
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    importer = threading.Thread(target=run, daemon=True)
+    importer.start()
+    importer.join(timeout=30)
+    assert not importer.is_alive(), "the import hangs"
+    assert isinstance(outcome[0], OSError) and str(outcome[0]) == "no"
     assert names_starting("分块") == []
 
 
