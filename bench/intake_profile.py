@@ -94,16 +94,15 @@ def part_timings(
     from linli.places.services import area_locate_point
     from linli.triage.services import triage_proposal_for
 
+    def household_lookup() -> Household:
+        # As the API's case_create looks up a report's household.
+        return Household.objects.select_related("micro_grid", "building").get(pk=households[0])
+
     point = body(0)
-    household = Household.objects.select_related("micro_grid", "building").get(pk=households[0])
+    household = household_lookup()
     steps: list[tuple[str, Callable[[], object]]] = [
         ("token lookup", lambda: api_token_authenticate(raw=raw_token)),
-        (
-            "household lookup",
-            lambda: Household.objects.select_related("micro_grid", "building").get(
-                pk=households[0]
-            ),
-        ),
+        ("household lookup", household_lookup),
         (
             "locate a point",
             lambda: area_locate_point(latitude=point["latitude"], longitude=point["longitude"]),

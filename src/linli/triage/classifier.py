@@ -42,9 +42,10 @@ RISK_MODEL_THRESHOLD = 0.4
 # The categories a risk of each kind can belong to, the most usual first: a person
 # collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
 # roof edge), or a dispute gone too far (a worker owed wages on a crane); gas and fire are
-# hazards, and so is water at live electrics; a fraud under way is a legal matter; violence is a dispute turning criminal, or
-# public order when strangers fight in the street; someone trapped or under a structure about
-# to give way is a hazard, or a facility that failed (a lift).
+# hazards, and so is water at live electrics; a fraud under way is a legal matter; violence
+# is a dispute turning criminal, or public order when strangers fight in the street; someone
+# trapped or under a structure about to give way is a hazard, or a facility that failed (a
+# lift).
 RISK_CATEGORIES = {
     "collapse": ("livelihood",),
     "missing": ("livelihood",),
