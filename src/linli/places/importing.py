@@ -10,8 +10,8 @@ name within the household), so importing the same file twice changes nothing the
 time. Rows are written in chunks with the progress saved after each, which is what the
 progress bar shows; a run that fails midway can simply be run again.
 
-A large file uses both cores: a forked child checks the rows (and, when importing, makes
-their encrypted and search columns), this process looks each chunk up in the database,
+A large file uses both cores: a forked child checks the rows, this process looks each
+chunk up in the database (and, when importing, makes the encrypted and search columns),
 and a thread writes the chunks in order (see `_checked_in_child` and `ChunkWriter`).
 """
 
@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from linli.accounts.scope import EDIT_ROLES, area_paths, covers
 from linli.lib import pii
 from linli.lib.bulk import (
+    cyclic_gc_paused,
     fast_insert,
     relax_durability_for_this_transaction,
     reserve_ids,
@@ -364,7 +365,7 @@ class ResidentChecker:
         for group in SpecialGroup.objects.all():
             self.tags[group.name] = group
             self.tags[group.code] = group
-        self.for_writing = False  # set by run_file: build the rows to insert while checking
+        self.for_writing = False  # set by run_file: resolve() builds the rows to insert
         self.seen_ids: dict[str, int] = {}  # digest → first row
         self.households: dict[tuple[int, str, str], int] = {}
         self.loaded_buildings: set[int] = set()
@@ -464,8 +465,6 @@ class ResidentChecker:
             else:
                 tag_ids.append(group.pk)
         plan["tags"] = tag_ids
-        if self.for_writing and not errors:
-            plan["row"] = self.row_values(plan)
         if errors:
             outcome.error_rows += 1
             for column, message in errors:
@@ -478,9 +477,9 @@ class ResidentChecker:
     def row_values(plan: dict[str, Any]) -> tuple[Any, ...]:
         """A resident's column values after the household (RESIDENT_ROW_FIELDS[1:]).
 
-        Built by check() when the file is being imported (for_writing), so that the
-        encryption and search keys are made in the checking process (see
-        _checked_in_child), not in the one writing.
+        Built by resolve() when the file is being imported (for_writing), in this
+        process beside the writer: made in the checking child, they made that child the
+        slowest stage of the import (`./linli bench importing`).
         """
         number = plan["id_number"]
         return (
@@ -531,6 +530,8 @@ class ResidentChecker:
                 self.households[hkey] = 0  # created in this file
                 outcome.count("households_created")
             outcome.count("residents_updated" if found else "residents_created")
+            if self.for_writing:
+                plan["row"] = self.row_values(plan)
             kept.append((rowno, plan))
         return kept
 
@@ -759,6 +760,7 @@ CHECKERS: dict[str, Callable[[User], Any]] = {
 }
 
 
+@cyclic_gc_paused()
 def run_file(
     *,
     kind: str,
@@ -775,6 +777,9 @@ def run_file(
     1. Read the header and map it to the known columns (a missing column stops here).
     2. For each chunk of rows: check each row, then resolve the valid ones against what
        the database already holds; when writing, write the chunk and report progress.
+
+    Python's cycle collector is paused meanwhile (`cyclic_gc_paused`), here and in the
+    forked checker.
     """
     header, rows = read_rows(path, original_name)
     positions = map_columns(kind, header)

@@ -1,4 +1,5 @@
 import csv
+import gc
 import io
 import threading
 import time
@@ -586,6 +587,38 @@ def test_when_checking_fails_in_the_second_process_the_import_says_so_and_keeps_
         import_as(world.community, path)
     # A chunk is three valid rows: the first (rows 2, 3 and 5) was done before row 8 failed.
     assert names_starting("分块") == ["分块0", "分块1", "分块3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_collects_its_memory_again_after_an_import_whether_it_worked_or_failed(
+    world, tmp_path, monkeypatch
+):
+    """An import pauses Python's cycle collector; a worker left without it after an import
+    would grow until it is restarted."""
+    import linli.places.importing as importing
+
+    path = chunked_file(first_building(world.gridworker), tmp_path)
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    monkeypatch.setattr(importing, "PARALLEL_FROM_ROWS", 1)
+    paused_while_importing = []
+    real_resolve = importing.ResidentChecker.resolve
+
+    def resolve_and_look(self, plans, outcome):
+        paused_while_importing.append(not gc.isenabled())
+        return real_resolve(self, plans, outcome)
+
+    monkeypatch.setattr(importing.ResidentChecker, "resolve", resolve_and_look)
+    assert import_as(world.community, path).error_rows == 2
+    assert paused_while_importing and all(paused_while_importing)
+    assert gc.isenabled()
+
+    def failing_write(self, plans):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(importing.ResidentChecker, "write", failing_write)
+    with pytest.raises(OSError, match="disk full"):
+        import_as(world.community, path)
+    assert gc.isenabled()
 
 
 @pytest.mark.django_db(transaction=True)
