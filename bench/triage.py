@@ -90,6 +90,7 @@ def cross_validate() -> None:
     risks = non_risks = caught = alarms = 0
     labels = np.array([e.category for e in examples])
     scored: list[tuple[bool, float, bool]] = []
+    wrong_risk: list[tuple[str, str, str]] = []  # (missed / false alarm, text, reason)
     for train, test in folds.split(np.zeros(len(examples)), labels):
         model = TriageModel().fit([examples[i] for i in train])
         for i in test:
@@ -104,6 +105,8 @@ def cross_validate() -> None:
             right.update(f for f in FIELDS if getattr(p, f) == getattr(e, f))
             risks, caught = risks + e.risk, caught + (e.risk and p.risk)
             non_risks, alarms = non_risks + (not e.risk), alarms + (p.risk and not e.risk)
+            if e.risk != p.risk:
+                wrong_risk.append(("missed" if e.risk else "false alarm", e.text, p.reason))
     n = len(examples)
     rows = [("training corpus", f"{n} reports, 5 folds")]
     rows += [(field, f"{right[field] / n:.1%}") for field in FIELDS]
@@ -126,6 +129,10 @@ def cross_validate() -> None:
     ]
     rows += threshold_rows("backstop by batch, each trained on the others", by_batch)
     report("Triage by cross-validation on the training corpus", rows)
+    # The training reports the folds got wrong on risk: what rules are decided on.
+    print("\nRisk wrong in the folds (training reports)")
+    for kind, text, reason in sorted(wrong_risk):
+        print(f"  {kind:<11}  {text[:60]}  [{reason.split(';')[0]}]")
 
 
 def main() -> None:

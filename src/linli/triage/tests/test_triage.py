@@ -340,6 +340,23 @@ def test_water_at_live_electrics_is_an_alarm_but_a_tripped_switch_or_a_loud_bar_
     )
 
 
+def test_a_car_stalled_in_flood_water_or_washing_set_alight_is_an_alarm_but_a_stove_that_will_not_light_is_not():
+    """A volunteer in a rainstorm who sees a driver still sitting in a car in the
+    underpass, or a firework that set a balcony's washing alight, needs help sent now; a
+    resident whose stove will not light, or who says the waste-sorting warden "stands by
+    the bins", does not."""
+    assert_signals(
+        (
+            ("桥洞底下积水到车窗了，司机还坐在车里出不来", "trapped"),
+            ("烟花掉到阳台上，把被子烧着了", "gas_fire"),
+            ("楼道里那堆纸箱还冒着烟", "gas_fire"),
+            ("厨房的灶打不着火，物业说是电池没电了", None),
+            ("保洁阿姨每天站在垃圾桶边上盯着大家分类", None),
+            ("那个人站在桥边上往下看了好久", "self_harm"),
+        )
+    )
+
+
 def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is():
     """A building head reporting yesterday's fire asks for the soot to be cleaned, not for
     a fire engine; one saying the lost neighbour is still not back needs everyone now."""
