@@ -4,7 +4,8 @@ Django's bulk_create prepares every value of every row through the field machine
 dominates the time of a 50,000-row import. Here the caller passes values already in the
 database's terms (str, int, date, None) and the driver's executemany does the rest (a
 pipeline on psycopg 3). Use it only for plain columns; the model's rules still run in the
-caller, which builds the rows.
+caller, which builds the rows. Also here: pausing Python's cycle collector for a bulk
+job (`cyclic_gc_paused`).
 """
 
 from __future__ import annotations
