@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def fast_insert(
@@ -25,26 +25,38 @@ def fast_insert(
     if not rows:
         return
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)  # type: ignore[union-attr,arg-type]
+    columns = [qn(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr,arg-type]
     if connection.vendor == "postgresql":
-        # COPY is PostgreSQL's bulk path: several times faster than any INSERT. In binary
-        # form the server need not parse text into numbers and dates.
-        types = [
-            model._meta.get_field(name).db_type(connection).split("(")[0]  # type: ignore[union-attr]
-            for name in fields
-        ]
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3
-            sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
-            with raw.copy(sql) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
+        fast_insert_into(qn(model._meta.db_table), columns, model, fields, rows)
         return
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names come from the model)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names come from the model)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def fast_insert_into(
+    table: str,
+    columns: Sequence[str],
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """PostgreSQL: COPY rows into `table`'s `columns` (quoted), typed as `model`'s `fields`.
+
+    COPY is PostgreSQL's bulk path: several times faster than any INSERT. In binary form
+    the server need not parse text into numbers and dates.
+    """
+    types = [
+        model._meta.get_field(name).db_type(connection).split("(")[0]  # type: ignore[union-attr]
+        for name in fields
+    ]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -81,27 +93,92 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
-def residents_by_digest(digests: list[str]) -> list[tuple[str, int, str | None]]:
-    """(digest, resident id, micro-grid path) for the residents with these ID digests.
+def fast_update(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """UPDATE rows by primary key: each row is the new values of `fields`, then the pk.
 
-    Raw SQL with the digests as one parameter (an array on PostgreSQL, a JSON list read by
-    json_each on SQLite): an IN list of thousands of parameters, through the ORM or not,
-    costs several times the lookup itself (SQLite: 5,000 digests 110 ms as an IN list,
-    13 ms through json_each).
+    One prepared statement run for every row. Django's bulk_update builds one CASE WHEN
+    expression per field over the whole batch; re-importing 50,000 known residents took
+    two minutes that way (`./linli bench importing`, re-import line).
     """
-    if not digests:
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    columns = [qn(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr,arg-type]
+    if connection.vendor == "postgresql":
+        # The new values go by COPY into a temporary table, then one UPDATE joins it:
+        # a statement per row cost PostgreSQL three times as long.
+        staging = qn(f"update_{model._meta.db_table}")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608 (names come from the model)
+                f"SELECT {', '.join(columns)}, {pk} FROM {table} WITH NO DATA"
+            )
+            fast_insert_into(staging, [*columns, pk], model, [*fields, model._meta.pk.name], rows)
+            sets = ", ".join(f"{c} = u.{c}" for c in columns)
+            cursor.execute(f"UPDATE {table} t SET {sets} FROM {staging} u WHERE t.{pk} = u.{pk}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {staging}")
+        return
+    sets = ", ".join(f"{c} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608 (names come from the model)
+
+
+def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    """Run `sql`, which ends in `column `, with `column` matched against many values.
+
+    The values go as one parameter (an array on PostgreSQL, a JSON list read by json_each
+    on SQLite): an IN list of thousands of parameters, through the ORM or not, costs
+    several times the lookup itself (SQLite: 5,000 digests 110 ms as an IN list, 13 ms
+    through json_each).
+    """
+    if not values:
         return []
-    sql = (
-        "SELECT r.id_number_digest, r.id, a.path FROM places_resident r "
-        "JOIN places_household h ON h.id = r.household_id "
-        "LEFT JOIN places_area a ON a.id = h.micro_grid_id WHERE r.id_number_digest "
-    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql + "= ANY(%s)", [digests])  # one array, not thousands of %s
+            cursor.execute(sql + "= ANY(%s)", [values])  # one array, not thousands of %s
         else:
-            cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [json.dumps(digests)])  # noqa: S608 (constant SQL, digests bound)
+            cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [json.dumps(values)])  # noqa: S608 (constant SQL, values bound)
         return list(cursor.fetchall())
+
+
+# What an import compares to tell a changed resident from an unchanged one (the search
+# and ID columns follow from these and from the digest).
+RESIDENT_COMPARED = ("household_id", "name", "sex", "birth_date", "phone", "relation")
+
+
+def residents_by_digest(digests: list[str]) -> list[tuple[Any, ...]]:
+    """(digest, resident id, micro-grid path, *RESIDENT_COMPARED) for the residents with
+    these ID digests; a birth date as YYYY-MM-DD text on either database."""
+    columns = ", ".join(f"r.{name}" for name in RESIDENT_COMPARED)
+    rows = _select_where_in(
+        f"SELECT r.id_number_digest, r.id, a.path, {columns} FROM places_resident r "  # noqa: S608 (constant names)
+        "JOIN places_household h ON h.id = r.household_id "
+        "LEFT JOIN places_area a ON a.id = h.micro_grid_id WHERE r.id_number_digest ",
+        digests,
+    )
+    born = 3 + RESIDENT_COMPARED.index("birth_date")
+    return [
+        (
+            *row[:born],
+            row[born].isoformat() if hasattr(row[born], "isoformat") else row[born],
+            *row[born + 1 :],
+        )
+        for row in rows
+    ]
+
+
+def resident_tag_pairs(resident_ids: list[int]) -> set[tuple[int, int]]:
+    """(resident id, special group id) held by these residents."""
+    return {
+        (resident, group)
+        for resident, group in _select_where_in(
+            "SELECT resident_id, specialgroup_id FROM places_resident_tags WHERE resident_id ",
+            resident_ids,
+        )
+    }
 
 
 def relax_durability_for_this_transaction() -> None:

@@ -43,8 +43,10 @@ from linli.lib import pii
 from linli.lib.bulk import (
     cyclic_gc_paused,
     fast_insert,
+    fast_update,
     relax_durability_for_this_transaction,
     reserve_ids,
+    resident_tag_pairs,
     residents_by_digest,
 )
 from linli.lib.text import pinyin_initials
@@ -498,7 +500,12 @@ class ResidentChecker:
     def resolve(
         self, plans: list[tuple[int, dict[str, Any]]], outcome: Outcome
     ) -> list[tuple[int, dict[str, Any]]]:
-        """Find what already exists for a chunk of valid plans (households, residents)."""
+        """Find what already exists for a chunk of valid plans (households, residents).
+
+        A resident the file gives exactly as stored (household, name, sex, birth date,
+        phone, relation, and special groups already held) is counted as unchanged and left
+        out of what is written: importing this year's roster again writes only what moved.
+        """
         # Each building's households are read once per file; new ones are added as written.
         building_ids = {p["building_id"] for _r, p in plans} - self.loaded_buildings
         self.loaded_buildings |= building_ids
@@ -507,7 +514,8 @@ class ResidentChecker:
         ).values_list("pk", "building_id", "unit", "room"):
             self.households.setdefault((bid, unit, room), hid)
         digests = [p["digest"] for _r, p in plans if p.get("digest")]
-        existing = {d: (pk, path) for d, pk, path in residents_by_digest(digests)}
+        existing = {row[0]: row[1:] for row in residents_by_digest(digests)}
+        held = resident_tag_pairs([found[0] for found in existing.values()])
         paths = area_paths(self.user, EDIT_ROLES)
         kept = []
         for rowno, plan in plans:
@@ -529,6 +537,19 @@ class ResidentChecker:
             if hkey not in self.households:
                 self.households[hkey] = 0  # created in this file
                 outcome.count("households_created")
+            if found:
+                born = plan["birth_date"]
+                given = (
+                    self.households[hkey],
+                    plan["name"],
+                    plan["sex"],
+                    born.isoformat() if born else None,
+                    plan["phone"],
+                    plan["relation"],
+                )
+                if given == tuple(found[2:]) and all((found[0], t) in held for t in plan["tags"]):
+                    outcome.count("residents_unchanged")
+                    continue
             outcome.count("residents_updated" if found else "residents_created")
             if self.for_writing:
                 plan["row"] = self.row_values(plan)
@@ -585,10 +606,7 @@ class ResidentChecker:
                     new_rows.append(values)
                     new_tags.append(p["tags"])
                 else:
-                    resident = Resident(
-                        pk=pk, **dict(zip(RESIDENT_ROW_FIELDS, values, strict=True))
-                    )
-                    updates.append((resident, p["tags"]))
+                    updates.append((pk, values, p["tags"]))
             # Newcomers through the fast path, with ids reserved first for their tags.
             ids = reserve_ids(Resident, len(new_rows))
             fast_insert(
@@ -601,27 +619,15 @@ class ResidentChecker:
                 ("resident_id", "specialgroup_id"),
                 [(pk, tag) for pk, tags in zip(ids, new_tags, strict=True) for tag in tags],
             )
-            Resident.objects.bulk_update(
-                [r for r, _t in updates],
-                [
-                    "household",
-                    "name",
-                    "sex",
-                    "birth_date",
-                    "phone",
-                    "relation",
-                    "name_initials",
-                    "phone_last4",
-                    "id_number_encrypted",
-                    "id_number_digest",
-                    "id_number_masked",
-                ],
-                batch_size=1000,
+            fast_update(
+                Resident,
+                RESIDENT_ROW_FIELDS,
+                [(*values, pk) for pk, values, _tags in updates],
             )
             Resident.tags.through.objects.bulk_create(
                 [
-                    Resident.tags.through(resident_id=resident.pk, specialgroup_id=tag)
-                    for resident, tags in updates
+                    Resident.tags.through(resident_id=pk, specialgroup_id=tag)
+                    for pk, _values, tags in updates
                     for tag in tags
                 ],
                 ignore_conflicts=True,

@@ -152,9 +152,57 @@ def test_a_valid_file_imports_and_importing_it_again_changes_nothing(client, wor
     assert created.count() == 30
     assert {r.sex for r in created} == {"m", "f"}  # taken from the ID numbers
     again = upload(client, csv_file(rows))
-    assert again.summary == {"residents_updated": 30}
+    assert again.summary == {"residents_unchanged": 30}
+    page = client.get(f"/places/imports/{again.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "信息未变的居民" in page.content.decode()
+    stored = {r.pk: (r.id_number_encrypted, r.phone) for r in created}
     apply(client, again)
     assert Resident.objects.filter(name__startswith="测试").count() == 30
+    assert {r.pk: (r.id_number_encrypted, r.phone) for r in created} == stored  # not rewritten
+
+
+def test_a_roster_imported_again_writes_only_the_people_whose_details_changed(client, world):
+    """This year's roster again: a new phone, a move upstairs, a newly named special group;
+    the rest stays exactly as stored, and the check says which is which."""
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+
+    def row(i: int, room: str = "", phone: str = "", tags: str = "") -> list[str]:
+        return [
+            *address(b),
+            "5",
+            room or f"{500 + i}",
+            f"复查{i}号",
+            "",
+            "",
+            id_number(200 + i, male=i % 2 == 1),
+            phone,
+            "户主",
+            tags,
+        ]
+
+    assert apply(client, upload(client, csv_file([row(i) for i in range(6)]))).status == "done"
+    rows = [row(i) for i in range(6)]
+    rows[1] = row(1, phone="13912345678")
+    rows[2] = row(2, room="599")
+    rows[3] = row(3, tags="独居老人")
+    rows.append(row(6))
+    run = upload(client, csv_file(rows))
+    assert run.summary == {
+        "residents_unchanged": 3,
+        "residents_updated": 3,
+        "households_created": 2,
+        "residents_created": 1,
+    }
+    assert apply(client, run).status == "done"
+    people = {r.name: r for r in Resident.objects.filter(name__startswith="复查")}
+    assert len(people) == 7
+    assert people["复查1号"].phone == "13912345678" and people["复查1号"].phone_last4 == "5678"
+    assert people["复查2号"].household.room == "599"
+    assert [t.name for t in people["复查3号"].tags.all()] == ["独居老人"]
+    assert pii.decrypt(people["复查2号"].id_number_encrypted) == id_number(202)
+    assert people["复查0号"].phone == "" and people["复查0号"].household.room == "500"
+    assert upload(client, csv_file(rows)).summary == {"residents_unchanged": 7}
 
 
 def test_a_file_with_wrong_columns_is_refused_as_a_whole(client, world):
@@ -616,6 +664,7 @@ def test_the_worker_collects_its_memory_again_after_an_import_whether_it_worked_
         raise OSError("disk full")
 
     monkeypatch.setattr(importing.ResidentChecker, "write", failing_write)
+    Resident.objects.filter(name__startswith="分块").delete()  # so that there is something to write
     with pytest.raises(OSError, match="disk full"):
         import_as(world.community, path)
     assert gc.isenabled()
