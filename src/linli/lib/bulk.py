@@ -129,16 +129,24 @@ def fast_update(
 def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
     """Run `sql`, which ends in `column `, with `column` matched against many values.
 
-    The values go as one parameter (an array on PostgreSQL, a JSON list read by json_each
-    on SQLite): an IN list of thousands of parameters, through the ORM or not, costs
-    several times the lookup itself (SQLite: 5,000 digests 110 ms as an IN list, 13 ms
-    through json_each).
+    The values go as one parameter (comma-joined text the server splits on PostgreSQL, a
+    JSON list read by json_each on SQLite): an IN list of thousands of parameters, through
+    the ORM or not, costs several times the lookup itself (SQLite: 5,000 digests 110 ms as
+    an IN list, 13 ms through json_each). On PostgreSQL a list passed as an array is
+    quoted item by item by psycopg: 52 ms for 5,000 digests, against 18 ms as one text.
     """
     if not values:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql + "= ANY(%s)", [values])  # one array, not thousands of %s
+            if all(type(v) is int for v in values):
+                cursor.execute(
+                    sql + "= ANY(string_to_array(%s, ',')::bigint[])", [",".join(map(str, values))]
+                )
+            elif not any("," in v for v in values):
+                cursor.execute(sql + "= ANY(string_to_array(%s, ','))", [",".join(values)])
+            else:
+                cursor.execute(sql + "= ANY(%s)", [values])
         else:
             cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [json.dumps(values)])  # noqa: S608 (constant SQL, values bound)
         return list(cursor.fetchall())
