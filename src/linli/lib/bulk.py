@@ -113,7 +113,7 @@ def fast_update(
         staging = qn(f"update_{model._meta.db_table}")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608 (names come from the model)
+                f"CREATE TEMPORARY TABLE {staging} AS "  # noqa: S608 (names come from the model)
                 f"SELECT {', '.join(columns)}, {pk} FROM {table} WITH NO DATA"
             )
             fast_insert_into(staging, [*columns, pk], model, [*fields, model._meta.pk.name], rows)
@@ -127,7 +127,8 @@ def fast_update(
 
 
 def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """Run `sql`, which ends in `column `, with `column` matched against many values.
+    """Run `sql`, which ends in `column `, with `column` matched against many values:
+    ids, or texts without a comma (ID digests are hexadecimal).
 
     The values go as one parameter (comma-joined text the server splits on PostgreSQL, a
     JSON list read by json_each on SQLite): an IN list of thousands of parameters, through
@@ -139,14 +140,9 @@ def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            if all(type(v) is int for v in values):
-                cursor.execute(
-                    sql + "= ANY(string_to_array(%s, ',')::bigint[])", [",".join(map(str, values))]
-                )
-            elif not any("," in v for v in values):
-                cursor.execute(sql + "= ANY(string_to_array(%s, ','))", [",".join(values)])
-            else:
-                cursor.execute(sql + "= ANY(%s)", [values])
+            cast = "::bigint[]" if type(values[0]) is int else ""
+            text = ",".join(map(str, values))
+            cursor.execute(sql + f"= ANY(string_to_array(%s, ','){cast})", [text])
         else:
             cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [json.dumps(values)])  # noqa: S608 (constant SQL, values bound)
         return list(cursor.fetchall())

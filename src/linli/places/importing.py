@@ -600,7 +600,7 @@ class ResidentChecker:
             updates = []
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
-                values = (household_id, *p["row"])  # built by check() when writing
+                values = (household_id, *p["row"])  # built by resolve() when writing
                 pk = p["resident_id"] or by_name.get((household_id, p["name"]))
                 if pk is None:
                     new_rows.append(values)
