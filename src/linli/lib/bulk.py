@@ -163,7 +163,26 @@ def residents_by_digest(digests: list[str]) -> list[tuple[Any, ...]]:
         "LEFT JOIN places_area a ON a.id = h.micro_grid_id WHERE r.id_number_digest ",
         digests,
     )
-    born = 3 + RESIDENT_COMPARED.index("birth_date")
+    return _birth_dates_as_text(rows, 3)
+
+
+def residents_without_id_number(household_ids: list[int]) -> list[tuple[Any, ...]]:
+    """(resident id, *RESIDENT_COMPARED) for the residents of these households who have no
+    ID number (an import finds them by name within their household), oldest first; a
+    birth date as YYYY-MM-DD text on either database."""
+    columns = ", ".join(RESIDENT_COMPARED)
+    rows = _select_where_in(
+        f"SELECT id, {columns} FROM places_resident "  # noqa: S608 (constant names)
+        "WHERE id_number_digest = '' AND household_id ",
+        household_ids,
+    )
+    return sorted(_birth_dates_as_text(rows, 1))
+
+
+def _birth_dates_as_text(rows: list[tuple[Any, ...]], first: int) -> list[tuple[Any, ...]]:
+    """The rows with their RESIDENT_COMPARED part (from column `first`) holding the birth
+    date as text, as SQLite returns it and PostgreSQL does not."""
+    born = first + RESIDENT_COMPARED.index("birth_date")
     return [
         (
             *row[:born],

@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from linli.accounts.scope import EDIT_ROLES, area_paths, covers
 from linli.lib import pii
 from linli.lib.bulk import (
+    RESIDENT_COMPARED,
     cyclic_gc_paused,
     fast_insert,
     fast_update,
@@ -48,6 +49,7 @@ from linli.lib.bulk import (
     reserve_ids,
     resident_tag_pairs,
     residents_by_digest,
+    residents_without_id_number,
 )
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
@@ -371,6 +373,7 @@ class ResidentChecker:
         self.seen_ids: dict[str, int] = {}  # digest → first row
         self.households: dict[tuple[int, str, str], int] = {}
         self.loaded_buildings: set[int] = set()
+        self.claimed: set[int] = set()  # stored people without ID numbers matched so far
 
     def check(self, rowno: int, cells: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
         """One row to a plan (or None, with its errors added to outcome)."""
@@ -515,12 +518,32 @@ class ResidentChecker:
             self.households.setdefault((bid, unit, room), hid)
         digests = [p["digest"] for _r, p in plans if p.get("digest")]
         existing = {row[0]: row[1:] for row in residents_by_digest(digests)}
-        held = resident_tag_pairs([found[0] for found in existing.values()])
+        # People without an ID number are found by name within their household.
+        unnumbered: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
+        homes = {
+            self.households.get((p["building_id"], p["unit"], p["room"]), 0)
+            for _r, p in plans
+            if not p.get("digest")
+        } - {0}  # 0: a household new in this file
+        for row in residents_without_id_number(sorted(homes)):
+            unnumbered.setdefault((row[1], row[2]), []).append(row)
+        held = resident_tag_pairs(
+            [found[0] for found in existing.values()]
+            + [row[0] for rows in unnumbered.values() for row in rows]
+        )
         paths = area_paths(self.user, EDIT_ROLES)
         kept = []
         for rowno, plan in plans:
-            found = existing.get(plan.get("digest", ""))
-            if found and not covers(paths, found[1]):
+            if plan.get("digest"):
+                found = existing.get(plan["digest"])
+            else:
+                found = self._unnumbered_match(plan, unnumbered)
+                # Looked up in a household that exists; one new in this file is looked up
+                # when written (write()), as earlier chunks may have put people in it.
+                plan["looked_up"] = bool(
+                    self.households.get((plan["building_id"], plan["unit"], plan["room"]))
+                )
+            if found and plan.get("digest") and not covers(paths, found[1]):
                 outcome.error_rows += 1
                 outcome.errors.append(
                     [
@@ -556,6 +579,29 @@ class ResidentChecker:
             kept.append((rowno, plan))
         return kept
 
+    def _unnumbered_match(
+        self, plan: dict[str, Any], unnumbered: dict[tuple[int, str], list[tuple[Any, ...]]]
+    ) -> tuple[Any, ...] | None:
+        """The stored resident without an ID number whom a row without one stands for, as
+        (id, micro-grid path or None, *RESIDENT_COMPARED), or None for a new person.
+
+        Same household and name; among namesakes (a grandmother and a granddaughter both
+        王芳), the one with the row's birth date. Each stored person is matched once per
+        file, so two rows are never written into one person.
+        """
+        hid = self.households.get((plan["building_id"], plan["unit"], plan["room"]))
+        candidates = unnumbered.get((hid, plan["name"]), []) if hid else []
+        born = plan["birth_date"].isoformat() if plan["birth_date"] else None
+        born_at = 1 + RESIDENT_COMPARED.index("birth_date")
+        free = [row for row in candidates if row[0] not in self.claimed]
+        same_day = [row for row in free if row[born_at] == born]
+        chosen = same_day[0] if same_day else free[0] if len(candidates) == 1 and free else None
+        if chosen is None:
+            return None
+        self.claimed.add(chosen[0])
+        # Within a household the checker already holds the building, so in the user's area.
+        return (chosen[0], None, *chosen[1:])
+
     def write(self, plans: list[tuple[int, dict[str, Any]]]) -> None:
         """Write a chunk of resolved plans: households, then residents, then tags."""
         new_keys = {
@@ -579,11 +625,12 @@ class ResidentChecker:
                     ],
                 )
                 self.households.update(zip(new_keys, ids, strict=True))
-            # People without an ID number are matched by name within their household.
+            # People without an ID number in households new in this file are matched by
+            # name within their household (resolve() matched those in households it knew).
             unnamed = {
                 self.households[(p["building_id"], p["unit"], p["room"])]
                 for _r, p in plans
-                if not p.get("digest")
+                if not p.get("digest") and not p.get("looked_up")
             }
             by_name = (
                 {
@@ -601,7 +648,9 @@ class ResidentChecker:
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
                 values = (household_id, *p["row"])  # built by resolve() when writing
-                pk = p["resident_id"] or by_name.get((household_id, p["name"]))
+                pk = p["resident_id"] or (
+                    None if p.get("looked_up") else by_name.get((household_id, p["name"]))
+                )
                 if pk is None:
                     new_rows.append(values)
                     new_tags.append(p["tags"])

@@ -205,6 +205,49 @@ def test_a_roster_imported_again_writes_only_the_people_whose_details_changed(cl
     assert upload(client, csv_file(rows)).summary == {"residents_unchanged": 7}
 
 
+def test_people_without_id_numbers_are_recognised_when_their_roster_comes_again(client, world):
+    """A building head's list of an old block, with no ID numbers: imported again, the check
+    says who is unchanged, who changed and who is new, and nobody is entered twice."""
+    client.force_login(world.community)
+    b = first_building(world.gridworker)
+
+    def row(name: str, room: str, born: str, phone: str = "", relation: str = "户主") -> list:
+        return [*address(b), "4", room, name, "女", born, "", phone, relation, ""]
+
+    first = [
+        row("李秀英", "401", "1938-04-02"),
+        row("张桂芝", "402", "1941-09-15"),
+        # A grandmother and her granddaughter with the same name, in one flat.
+        row("王芳", "403", "1940-02-01"),
+        row("王芳", "403", "2015-06-01", relation="孙辈"),
+    ]
+    assert apply(client, upload(client, csv_file(first))).status == "done"
+    rows = [
+        row("李秀英", "401", "1938-04-02"),
+        row("张桂芝", "402", "1941-09-15", phone="13812345678"),
+        row("王芳", "403", "2015-06-01", relation="孙辈"),
+        row("王芳", "403", "1940-02-01"),
+        row("赵淑兰", "402", "1939-12-30", relation="父母"),
+    ]
+    run = upload(client, csv_file(rows))
+    assert run.summary == {
+        "residents_unchanged": 3,
+        "residents_updated": 1,
+        "residents_created": 1,
+    }
+    assert apply(client, run).status == "done"
+    block = Resident.objects.filter(household__building=b, household__unit="4")
+    assert sorted(block.values_list("name", flat=True)) == [
+        "张桂芝",
+        "李秀英",
+        "王芳",
+        "王芳",
+        "赵淑兰",
+    ]
+    assert block.get(name="张桂芝").phone == "13812345678"
+    assert upload(client, csv_file(rows)).summary == {"residents_unchanged": 5}
+
+
 def test_a_file_with_wrong_columns_is_refused_as_a_whole(client, world):
     client.force_login(world.community)
     run = upload(client, csv_file([["a", "b"]], header=["名字", "电话"]))
