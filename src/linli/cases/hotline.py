@@ -90,14 +90,20 @@ def _due(value: Any) -> datetime | None:
     raise ValueError(text)
 
 
-def hotline_place(community: Area, address: str) -> dict[str, Any]:
-    """The household or building an address names inside the community, if any."""
-    buildings = Building.objects.filter(community=community).select_related("compound")
+def hotline_place(
+    community: Area, address: str, buildings: list[Building] | None = None
+) -> dict[str, Any]:
+    """The household or building an address names inside the community, if any.
+
+    `buildings`: the community's buildings with their compounds, when the caller places
+    many addresses in one community (read once instead of once per address)."""
+    if buildings is None:
+        buildings = list(Building.objects.filter(community=community).select_related("compound"))
     named = [b for b in buildings if b.compound_id and b.compound.name in address]  # type: ignore[union-attr]
     match = ADDRESS.search(address)
     if match is None:
         return {}
-    candidates = [b for b in (named or list(buildings)) if b.number == match["building"]]
+    candidates = [b for b in (named or buildings) if b.number == match["building"]]
     if len(candidates) != 1:
         return {}
     building = candidates[0]
@@ -115,16 +121,23 @@ def hotline_check(*, path: Path, original_name: str, community: Area) -> Checked
     known = {title: key for key, titles in ALIASES.items() for title in titles}
     positions = map_column_list(COLUMNS, [known.get(h.strip(), h) for h in header])
     labels = {c.key: str(c.label) for c in COLUMNS}
-    existing = set(Case.objects.exclude(hotline_ticket="").values_list("hotline_ticket", flat=True))
-    seen: set[str] = set()
-    checked = Checked()
+    filled: list[tuple[int, dict[str, Any]]] = []
     for number, row in enumerate(rows, start=2):
         cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
-        if not any(_text(v) for v in cells.values()):
-            continue
+        if any(_text(v) for v in cells.values()):
+            filled.append((number, cells))
+            if len(filled) > MAX_ROWS:
+                raise FileProblem(_("At most %(n)s tickets per file.") % {"n": MAX_ROWS})
+    # Only this file's tickets are looked up, not every ticket Linli has ever taken in.
+    existing = set(
+        Case.objects.filter(
+            hotline_ticket__in=sorted({_text(c.get("ticket")) for _n, c in filled} - {""})
+        ).values_list("hotline_ticket", flat=True)
+    )
+    seen: set[str] = set()
+    checked = Checked()
+    for number, cells in filled:
         checked.total += 1
-        if checked.total > MAX_ROWS:
-            raise FileProblem(_("At most %(n)s tickets per file.") % {"n": MAX_ROWS})
         problems: list[tuple[str, str]] = []
         ticket = _text(cells.get("ticket"))
         if not ticket:
@@ -178,10 +191,11 @@ def hotline_enter(*, rows: list[dict[str, Any]], community: Area, by: User) -> l
                 "hotline_ticket", flat=True
             )
         )
+        buildings = list(Building.objects.filter(community=community).select_related("compound"))
         for row in rows:
             if row["ticket"] in existing:
                 continue
-            place = hotline_place(community, row["address"]) or {"area": community}
+            place = hotline_place(community, row["address"], buildings) or {"area": community}
             try:
                 cases.append(
                     case_report(
