@@ -5,9 +5,9 @@ user's scope, and the result is what would be created or changed plus every bad 
 its row number, column and a reason in the user's language. Nothing is written unless the
 whole file is valid, or the user chooses to import only the valid rows.
 
-Writing is idempotent: a household is found by its address, a resident by ID number (or by
-name within the household), so importing the same file twice changes nothing the second
-time. Rows are written in chunks with the progress saved after each, which is what the
+Writing is idempotent: a household is found by its address, a resident by ID number (or,
+without one, by name and birth date within the household), so importing the same file twice
+changes nothing the second time. Rows are written in chunks with the progress saved after each, which is what the
 progress bar shows; a run that fails midway can simply be run again.
 
 A large file uses both cores: a forked child checks the rows, this process looks each
@@ -371,9 +371,12 @@ class ResidentChecker:
             self.tags[group.code] = group
         self.for_writing = False  # set by run_file: resolve() builds the rows to insert
         self.seen_ids: dict[str, int] = {}  # digest → first row
+        # Without an ID number: (building, unit, room, name, birth date) → first row.
+        self.seen_people: dict[tuple[Any, ...], int] = {}
         self.households: dict[tuple[int, str, str], int] = {}
         self.loaded_buildings: set[int] = set()
         self.claimed: set[int] = set()  # stored people without ID numbers matched so far
+        self.new_households: set[tuple[int, str, str]] = set()  # created by this file
 
     def check(self, rowno: int, cells: dict[str, Any], outcome: Outcome) -> dict[str, Any] | None:
         """One row to a plan (or None, with its errors added to outcome)."""
@@ -447,6 +450,20 @@ class ResidentChecker:
         if sex is None and not any(k == self.labels["sex"] for k, _m in errors):
             err("sex", _("Give the sex, or an ID number."))
         plan["sex"], plan["birth_date"] = sex, born
+        if not number and building is not None:
+            # Namesakes in one flat are told apart by birth date (resolve()); the same name
+            # and birth date twice is the same person entered twice.
+            first = self.seen_people.setdefault(
+                (building.pk, plan["unit"], plan["room"], plan["name"], born), rowno
+            )
+            if first != rowno:
+                err(
+                    "name",
+                    _(
+                        "Duplicate person: the same name and birth date in this flat are on row %(row)s."
+                    )
+                    % {"row": first},
+                )
 
         phone = re.sub(r"[\s()]", "", values.get("phone", ""))
         if phone and not _PHONE.match(phone):
@@ -520,11 +537,13 @@ class ResidentChecker:
         existing = {row[0]: row[1:] for row in residents_by_digest(digests)}
         # People without an ID number are found by name within their household.
         unnumbered: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
+        # A household this file creates holds only this file's people, none twice (check()).
         homes = {
-            self.households.get((p["building_id"], p["unit"], p["room"]), 0)
+            self.households.get(key, 0)
             for _r, p in plans
             if not p.get("digest")
-        } - {0}  # 0: a household new in this file
+            and (key := (p["building_id"], p["unit"], p["room"])) not in self.new_households
+        } - {0}
         for row in residents_without_id_number(sorted(homes)):
             unnumbered.setdefault((row[1], row[2]), []).append(row)
         held = resident_tag_pairs(
@@ -538,11 +557,6 @@ class ResidentChecker:
                 found = existing.get(plan["digest"])
             else:
                 found = self._unnumbered_match(plan, unnumbered)
-                # Looked up in a household that exists; one new in this file is looked up
-                # when written (write()), as earlier chunks may have put people in it.
-                plan["looked_up"] = bool(
-                    self.households.get((plan["building_id"], plan["unit"], plan["room"]))
-                )
             if found and plan.get("digest") and not covers(paths, found[1]):
                 outcome.error_rows += 1
                 outcome.errors.append(
@@ -559,6 +573,7 @@ class ResidentChecker:
             hkey = (plan["building_id"], plan["unit"], plan["room"])
             if hkey not in self.households:
                 self.households[hkey] = 0  # created in this file
+                self.new_households.add(hkey)
                 outcome.count("households_created")
             if found:
                 born = plan["birth_date"]
@@ -589,8 +604,11 @@ class ResidentChecker:
         王芳), the one with the row's birth date. Each stored person is matched once per
         file, so two rows are never written into one person.
         """
-        hid = self.households.get((plan["building_id"], plan["unit"], plan["room"]))
-        candidates = unnumbered.get((hid, plan["name"]), []) if hid else []
+        key = (plan["building_id"], plan["unit"], plan["room"])
+        hid = self.households.get(key)
+        if not hid or key in self.new_households:
+            return None
+        candidates = unnumbered.get((hid, plan["name"]), [])
         born = plan["birth_date"].isoformat() if plan["birth_date"] else None
         born_at = 1 + RESIDENT_COMPARED.index("birth_date")
         free = [row for row in candidates if row[0] not in self.claimed]
@@ -625,32 +643,15 @@ class ResidentChecker:
                     ],
                 )
                 self.households.update(zip(new_keys, ids, strict=True))
-            # People without an ID number in households new in this file are matched by
-            # name within their household (resolve() matched those in households it knew).
-            unnamed = {
-                self.households[(p["building_id"], p["unit"], p["room"])]
-                for _r, p in plans
-                if not p.get("digest") and not p.get("looked_up")
-            }
-            by_name = (
-                {
-                    (hid, name): pk
-                    for pk, hid, name in Resident.objects.filter(
-                        household_id__in=unnamed, id_number_digest=""
-                    ).values_list("pk", "household_id", "name")
-                }
-                if unnamed
-                else {}
-            )
             new_rows: list[tuple[Any, ...]] = []
             new_tags: list[list[int]] = []
             updates = []
             for _rowno, p in plans:
                 household_id = self.households[(p["building_id"], p["unit"], p["room"])]
                 values = (household_id, *p["row"])  # built by resolve() when writing
-                pk = p["resident_id"] or (
-                    None if p.get("looked_up") else by_name.get((household_id, p["name"]))
-                )
+                # resolve() found who is already stored; in a household new in this file
+                # nobody is, and the check let no person in twice.
+                pk = p["resident_id"]
                 if pk is None:
                     new_rows.append(values)
                     new_tags.append(p["tags"])

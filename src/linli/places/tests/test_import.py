@@ -248,6 +248,26 @@ def test_people_without_id_numbers_are_recognised_when_their_roster_comes_again(
     assert upload(client, csv_file(rows)).summary == {"residents_unchanged": 5}
 
 
+def test_the_same_person_without_an_id_number_twice_in_a_file_is_a_bad_row(client, world):
+    """Namesakes in one flat are fine; the same name and birth date twice is one person
+    entered twice, and the building head is told which row to look at."""
+    client.force_login(world.gridworker)
+    b = first_building(world.gridworker)
+    rows = [
+        [*address(b), "3", "301", "刘淑珍", "女", "1944-07-12", "", "", "户主", ""],
+        [*address(b), "3", "301", "刘淑珍", "女", "2016-03-03", "", "", "孙辈", ""],
+        [*address(b), "3", "302", "刘淑珍", "女", "1944-07-12", "", "", "户主", ""],
+        [*address(b), "3", "301", "刘淑珍", "女", "1944-07-12", "", "13900001111", "户主", ""],
+    ]
+    run = upload(client, csv_file(rows))
+    assert run.status == "invalid"
+    assert run.errors == [
+        [5, "姓名", "人员重复：第 2 行已有同一户中姓名和出生日期都相同的人。"],
+    ]
+    assert apply(client, run, valid_only=True).status == "done"
+    assert Resident.objects.filter(name="刘淑珍", household__building=b).count() == 3
+
+
 def test_a_file_with_wrong_columns_is_refused_as_a_whole(client, world):
     client.force_login(world.community)
     run = upload(client, csv_file([["a", "b"]], header=["名字", "电话"]))
