@@ -1,11 +1,12 @@
-"""Fast inserts for imports: one prepared statement, many rows.
+"""Fast inserts and updates for imports: one prepared statement (or COPY), many rows.
 
-Django's bulk_create prepares every value of every row through the field machinery, which
-dominates the time of a 50,000-row import. Here the caller passes values already in the
-database's terms (str, int, date, None) and the driver's executemany does the rest (a
-pipeline on psycopg 3). Use it only for plain columns; the model's rules still run in the
-caller, which builds the rows. Also here: pausing Python's cycle collector for a bulk
-job (`cyclic_gc_paused`).
+Django's bulk_create and bulk_update prepare every value of every row through the field
+machinery, which dominates the time of a 50,000-row import. Here the caller passes values
+already in the database's terms (str, int, date, None) and the driver does the rest
+(executemany on SQLite, COPY on PostgreSQL). Use it only for plain columns; the model's
+rules still run in the caller, which builds the rows. Also here: a lookup of many values
+in one parameter (`select_where_in`) and pausing Python's cycle collector for a bulk job
+(`cyclic_gc_paused`).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def fast_update(
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608 (names come from the model)
 
 
-def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
+def select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
     """Run `sql`, which ends in `column `, with `column` matched against many values:
     ids, or texts without a comma (ID digests are hexadecimal).
 
@@ -146,62 +147,6 @@ def _select_where_in(sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
         else:
             cursor.execute(sql + "IN (SELECT value FROM json_each(%s))", [json.dumps(values)])  # noqa: S608 (constant SQL, values bound)
         return list(cursor.fetchall())
-
-
-# What an import compares to tell a changed resident from an unchanged one (the search
-# and ID columns follow from these and from the digest).
-RESIDENT_COMPARED = ("household_id", "name", "sex", "birth_date", "phone", "relation")
-
-
-def residents_by_digest(digests: list[str]) -> list[tuple[Any, ...]]:
-    """(digest, resident id, micro-grid path, *RESIDENT_COMPARED) for the residents with
-    these ID digests; a birth date as YYYY-MM-DD text on either database."""
-    columns = ", ".join(f"r.{name}" for name in RESIDENT_COMPARED)
-    rows = _select_where_in(
-        f"SELECT r.id_number_digest, r.id, a.path, {columns} FROM places_resident r "  # noqa: S608 (constant names)
-        "JOIN places_household h ON h.id = r.household_id "
-        "LEFT JOIN places_area a ON a.id = h.micro_grid_id WHERE r.id_number_digest ",
-        digests,
-    )
-    return _birth_dates_as_text(rows, 3)
-
-
-def residents_without_id_number(household_ids: list[int]) -> list[tuple[Any, ...]]:
-    """(resident id, *RESIDENT_COMPARED) for the residents of these households who have no
-    ID number (an import finds them by name within their household), oldest first; a
-    birth date as YYYY-MM-DD text on either database."""
-    columns = ", ".join(RESIDENT_COMPARED)
-    rows = _select_where_in(
-        f"SELECT id, {columns} FROM places_resident "  # noqa: S608 (constant names)
-        "WHERE id_number_digest = '' AND household_id ",
-        household_ids,
-    )
-    return sorted(_birth_dates_as_text(rows, 1))
-
-
-def _birth_dates_as_text(rows: list[tuple[Any, ...]], first: int) -> list[tuple[Any, ...]]:
-    """The rows with their RESIDENT_COMPARED part (from column `first`) holding the birth
-    date as text, as SQLite returns it and PostgreSQL does not."""
-    born = first + RESIDENT_COMPARED.index("birth_date")
-    return [
-        (
-            *row[:born],
-            row[born].isoformat() if hasattr(row[born], "isoformat") else row[born],
-            *row[born + 1 :],
-        )
-        for row in rows
-    ]
-
-
-def resident_tag_pairs(resident_ids: list[int]) -> set[tuple[int, int]]:
-    """(resident id, special group id) held by these residents."""
-    return {
-        (resident, group)
-        for resident, group in _select_where_in(
-            "SELECT resident_id, specialgroup_id FROM places_resident_tags WHERE resident_id ",
-            resident_ids,
-        )
-    }
 
 
 def relax_durability_for_this_transaction() -> None:

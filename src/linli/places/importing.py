@@ -7,8 +7,8 @@ whole file is valid, or the user chooses to import only the valid rows.
 
 Writing is idempotent: a household is found by its address, a resident by ID number (or,
 without one, by name and birth date within the household), so importing the same file twice
-changes nothing the second time. Rows are written in chunks with the progress saved after each, which is what the
-progress bar shows; a run that fails midway can simply be run again.
+changes nothing the second time. Rows are written in chunks with the progress saved after
+each, which is what the progress bar shows; a run that fails midway can simply be run again.
 
 A large file uses both cores: a forked child checks the rows, this process looks each
 chunk up in the database (and, when importing, makes the encrypted and search columns),
@@ -41,18 +41,16 @@ from django.utils.translation import gettext_lazy
 from linli.accounts.scope import EDIT_ROLES, area_paths, covers
 from linli.lib import pii
 from linli.lib.bulk import (
-    RESIDENT_COMPARED,
     cyclic_gc_paused,
     fast_insert,
     fast_update,
     relax_durability_for_this_transaction,
     reserve_ids,
-    resident_tag_pairs,
-    residents_by_digest,
-    residents_without_id_number,
+    select_where_in,
 )
 from linli.lib.text import pinyin_initials
 from linli.places.models import (
+    RESIDENT_COMPARED,
     RESIDENT_ROW_FIELDS,
     Area,
     AreaKind,
@@ -346,6 +344,63 @@ _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
 
 
+# The database's side of resolve(): raw SQL with the many values as one parameter
+# (lib.bulk.select_where_in). The digest lookup is not scoped: a person registered in
+# another area must be found to be refused; the households looked in without ID numbers
+# are in buildings the checker holds, so in the user's area.
+
+
+def _residents_by_digest(digests: list[str]) -> list[tuple[Any, ...]]:
+    """(digest, resident id, micro-grid path, *RESIDENT_COMPARED) for the residents with
+    these ID digests; a birth date as YYYY-MM-DD text on either database."""
+    columns = ", ".join(f"r.{name}" for name in RESIDENT_COMPARED)
+    rows = select_where_in(
+        f"SELECT r.id_number_digest, r.id, a.path, {columns} FROM places_resident r "  # noqa: S608 (constant names)
+        "JOIN places_household h ON h.id = r.household_id "
+        "LEFT JOIN places_area a ON a.id = h.micro_grid_id WHERE r.id_number_digest ",
+        digests,
+    )
+    return _birth_dates_as_text(rows, 3)
+
+
+def _residents_without_id_number(household_ids: list[int]) -> list[tuple[Any, ...]]:
+    """(resident id, *RESIDENT_COMPARED) for the residents of these households who have no
+    ID number (found by name within their household), oldest first; a
+    birth date as YYYY-MM-DD text on either database."""
+    columns = ", ".join(RESIDENT_COMPARED)
+    rows = select_where_in(
+        f"SELECT id, {columns} FROM places_resident "  # noqa: S608 (constant names)
+        "WHERE id_number_digest = '' AND household_id ",
+        household_ids,
+    )
+    return sorted(_birth_dates_as_text(rows, 1))
+
+
+def _birth_dates_as_text(rows: list[tuple[Any, ...]], first: int) -> list[tuple[Any, ...]]:
+    """The rows with their RESIDENT_COMPARED part (from column `first`) holding the birth
+    date as text, as SQLite returns it and PostgreSQL does not."""
+    born = first + RESIDENT_COMPARED.index("birth_date")
+    return [
+        (
+            *row[:born],
+            row[born].isoformat() if hasattr(row[born], "isoformat") else row[born],
+            *row[born + 1 :],
+        )
+        for row in rows
+    ]
+
+
+def _resident_tag_pairs(resident_ids: list[int]) -> set[tuple[int, int]]:
+    """(resident id, special group id) held by these residents."""
+    return {
+        (resident, group)
+        for resident, group in select_where_in(
+            "SELECT resident_id, specialgroup_id FROM places_resident_tags WHERE resident_id ",
+            resident_ids,
+        )
+    }
+
+
 class ResidentChecker:
     """Validates resident rows against the database and the user's scope, and writes them."""
 
@@ -534,7 +589,7 @@ class ResidentChecker:
         ).values_list("pk", "building_id", "unit", "room"):
             self.households.setdefault((bid, unit, room), hid)
         digests = [p["digest"] for _r, p in plans if p.get("digest")]
-        existing = {row[0]: row[1:] for row in residents_by_digest(digests)}
+        existing = {row[0]: row[1:] for row in _residents_by_digest(digests)}
         # People without an ID number are found by name within their household.
         unnumbered: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
         # A household this file creates holds only this file's people, none twice (check()).
@@ -544,9 +599,9 @@ class ResidentChecker:
             if not p.get("digest")
             and (key := (p["building_id"], p["unit"], p["room"])) not in self.new_households
         } - {0}
-        for row in residents_without_id_number(sorted(homes)):
+        for row in _residents_without_id_number(sorted(homes)):
             unnumbered.setdefault((row[1], row[2]), []).append(row)
-        held = resident_tag_pairs(
+        held = _resident_tag_pairs(
             [found[0] for found in existing.values()]
             + [row[0] for rows in unnumbered.values() for row in rows]
         )

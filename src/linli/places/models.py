@@ -358,6 +358,9 @@ RESIDENT_ROW_FIELDS = (
     "id_number_digest",
     "id_number_masked",
 )
+# What an import compares to tell a changed resident from an unchanged one: the rest of
+# the row (search keys, ID columns) follows from these and from the ID number.
+RESIDENT_COMPARED = RESIDENT_ROW_FIELDS[:6]
 
 
 class ResidentQuerySet(models.QuerySet["Resident"]):
