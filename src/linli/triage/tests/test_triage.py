@@ -152,6 +152,38 @@ def test_the_quick_feature_row_is_the_one_scikit_learn_computes(db):
         assert np.allclose(quick, slow), text
 
 
+def test_each_field_is_proposed_from_the_regression_and_naive_bayes_together(db):
+    # The quick arithmetic must give what scikit-learn's own predict_proba gives, with the
+    # two models' classes in the same order; and a model saved before naive Bayes was
+    # added (no `bayes`) still proposes, from its regression alone.
+    import copy
+
+    import numpy as np
+
+    from linli.triage.classifier import BAYES_FIELDS, BAYES_SHARE
+
+    model = current_model()
+    matrix = model.vector("楼上漏水漏到我家厨房了，天花板都泡了")
+    assert set(BAYES_FIELDS) == {"category", "timeframe"}
+    assert np.allclose(
+        model._field_probabilities("route", matrix), model.models["route"].predict_proba(matrix)[0]
+    )
+    for field in BAYES_FIELDS:
+        regression, bayes = model.models[field], model.bayes[field]
+        assert list(regression.classes_) == list(bayes.classes_)
+        expected = (1 - BAYES_SHARE) * regression.predict_proba(matrix)[0]
+        expected += BAYES_SHARE * bayes.predict_proba(matrix)[0]
+        assert np.allclose(model._field_probabilities(field, matrix), expected), field
+    older = copy.copy(model)  # its own __dict__, the same fitted parts
+    del older.__dict__["bayes"]
+    proposal = older.propose("楼上漏水漏到我家厨房了，天花板都泡了")
+    assert proposal.category in {"dispute", "facility"}
+    assert np.allclose(
+        older._field_probabilities("category", matrix),
+        model.models["category"].predict_proba(matrix)[0],
+    )
+
+
 def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
     from linli.triage.classifier import risk_signal
 
