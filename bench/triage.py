@@ -37,7 +37,7 @@ def matrix(title: str, pairs: list[tuple[str, str]]) -> None:
         print(f"{truth[:11]:<12}" + "".join(f"{counts[(truth, p)]:>11}" for p in labels))
 
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def threshold_rows(title: str, scored: list[tuple[bool, float, bool]]) -> list[tuple[str, str]]:

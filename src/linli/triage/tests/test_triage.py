@@ -164,7 +164,7 @@ def test_each_field_is_proposed_from_the_regression_and_naive_bayes_together(db)
 
     model = current_model()
     matrix = model.vector("楼上漏水漏到我家厨房了，天花板都泡了")
-    assert set(BAYES_FIELDS) == {"category", "timeframe"}
+    assert set(BAYES_FIELDS) == {"category", "timeframe", "risk"}
     assert np.allclose(
         model._field_probabilities("route", matrix), model.models["route"].predict_proba(matrix)[0]
     )
