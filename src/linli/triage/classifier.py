@@ -495,10 +495,13 @@ def _probabilities(model: Any, matrix: Any) -> Any:
 
 def _bayes_probabilities(model: Any, matrix: Any) -> Any:
     """Naive Bayes's class probabilities for one row, as `_probabilities` does for the
-    regression: the joint log-likelihood of each class, then softmax."""
+    regression: the joint log-likelihood of each class, then softmax. Only the row's
+    non-zero columns are read (`matrix @ feature_log_prob_.T` copied the whole table,
+    a third of a millisecond per field)."""
     import numpy as np
 
-    scores = np.asarray(matrix @ model.feature_log_prob_.T).ravel() + model.class_log_prior_
+    row = matrix.tocsr()
+    scores = model.feature_log_prob_[:, row.indices] @ row.data + model.class_log_prior_
     scores = np.exp(scores - scores.max())
     return scores / scores.sum()
 
