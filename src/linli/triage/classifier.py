@@ -39,9 +39,13 @@ MAX_CHARS = 2000
 # false alarms within 5 % over the folds (4.4 %) and by batch, each scored by the model
 # trained on the others (3.9 %); 0.2 gives 7.1 % and 6.3 %. The model alone then catches
 # 90.6 % and 91.4 % of the risks; the regression alone caught 89.7 % and 90.3 % at its own
-# threshold, 0.4, with more false alarms (4.9 % and 4.6 %). (Until batch 10 the second check was the last batch alone; it gave 0.5 at 1,268
-# reports and 0.4 at 1,337, and batch 10, written as look-alikes, alone would give 0.7.)
+# threshold, 0.4, with more false alarms (4.9 % and 4.6 %). (Until batch 10 the second
+# check was the last batch alone; it gave 0.5 at 1,268 reports and 0.4 at 1,337, and
+# batch 10, written as look-alikes, alone would give 0.7.)
 RISK_MODEL_THRESHOLD = 0.3
+# A model saved before naive Bayes joined (a community's `triage_train`) estimates risk
+# with its regression alone, and keeps the threshold chosen for that.
+RISK_MODEL_THRESHOLD_BEFORE_BAYES = 0.4
 # The categories a risk of each kind can belong to, the most usual first: a person
 # collapsed or missing needs care (livelihood); self-harm is care, or a hazard (a child on a
 # roof edge), or a dispute gone too far (a worker owed wages on a crane); gas and fire are
@@ -315,6 +319,7 @@ class TriageModel:
         )
         self.models: dict[str, Any] = {}
         self.bayes: dict[str, Any] = {}
+        self.risk_threshold = RISK_MODEL_THRESHOLD  # kept with a saved model
         self.trained_on = 0
         self.feature_names: Any = []
 
@@ -408,7 +413,8 @@ class TriageModel:
         confidence = sureness["category"]
         risk_probability = self.risk_probability(matrix)
         signal = risk_signal(text)
-        risk = signal is not None or risk_probability >= RISK_MODEL_THRESHOLD
+        threshold = self.__dict__.get("risk_threshold", RISK_MODEL_THRESHOLD_BEFORE_BAYES)
+        risk = signal is not None or risk_probability >= threshold
         reasons = []
         if signal is not None:
             reasons.append(f"risk:{signal[0]}「{signal[1]}」")

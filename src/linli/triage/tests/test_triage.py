@@ -179,13 +179,20 @@ def test_each_field_is_proposed_from_the_regression_and_naive_bayes_together(db)
         expected += BAYES_SHARE * bayes.predict_proba(matrix)[0]
         assert np.allclose(model._field_probabilities(field, matrix), expected), field
     older = copy.copy(model)  # its own __dict__, the same fitted parts
-    del older.__dict__["bayes"]
+    del older.__dict__["bayes"], older.__dict__["risk_threshold"]
     proposal = older.propose("楼上漏水漏到我家厨房了，天花板都泡了")
     assert proposal.category in {"dispute", "facility"}
     assert np.allclose(
         older._field_probabilities("category", matrix),
         model.models["category"].predict_proba(matrix)[0],
     )
+    # ...with the threshold chosen for the regression alone: a report its regression puts
+    # between the two thresholds is no alarm for it, but is for a model saved since.
+    older.risk_probability = lambda _matrix: 0.35
+    assert not older.propose("楼道里的灯坏了").risk
+    newer = copy.copy(model)
+    newer.risk_probability = lambda _matrix: 0.35
+    assert newer.propose("楼道里的灯坏了").risk
 
 
 def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
