@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -90,15 +91,24 @@ def _due(value: Any) -> datetime | None:
     raise ValueError(text)
 
 
+def buildings_by_community(communities: Iterable[Area]) -> dict[int, list[Building]]:
+    """Each community's buildings with their compounds, in one query: what `hotline_place`
+    matches an address against, read once by a caller that places many addresses."""
+    found: dict[int, list[Building]] = {c.pk: [] for c in communities}
+    for building in Building.objects.filter(community_id__in=found).select_related("compound"):
+        found[building.community_id].append(building)
+    return found
+
+
 def hotline_place(
     community: Area, address: str, buildings: list[Building] | None = None
 ) -> dict[str, Any]:
     """The household or building an address names inside the community, if any.
 
-    `buildings`: the community's buildings with their compounds, when the caller places
-    many addresses in one community (read once instead of once per address)."""
+    `buildings`: the community's, from `buildings_by_community`, when the caller places
+    many addresses (read once instead of once per address)."""
     if buildings is None:
-        buildings = list(Building.objects.filter(community=community).select_related("compound"))
+        buildings = buildings_by_community([community])[community.pk]
     named = [b for b in buildings if b.compound_id and b.compound.name in address]  # type: ignore[union-attr]
     match = ADDRESS.search(address)
     if match is None:
@@ -191,7 +201,7 @@ def hotline_enter(*, rows: list[dict[str, Any]], community: Area, by: User) -> l
                 "hotline_ticket", flat=True
             )
         )
-        buildings = list(Building.objects.filter(community=community).select_related("compound"))
+        buildings = buildings_by_community([community])[community.pk]
         for row in rows:
             if row["ticket"] in existing:
                 continue

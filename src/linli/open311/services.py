@@ -305,7 +305,7 @@ def _inside(area: Area, scope: Area | None) -> bool:
 def _place(params: Params, scope: Area | None) -> dict[str, Any]:
     """Where the request is: address_id (a Linli building), else lat/long, else an address
     string matched to a building in the communities the client may report in."""
-    from linli.cases.hotline import hotline_place
+    from linli.cases.hotline import buildings_by_community, hotline_place
     from linli.places.services import area_locate_point
 
     address = params.text("address_string", 200)
@@ -340,7 +340,9 @@ def _place(params: Params, scope: Area | None) -> dict[str, Any]:
             communities = communities.filter(
                 Q(path__startswith=scope.path) | Q(pk__in=_ancestor_ids(scope))
             )
-        found = [p for p in (hotline_place(c, address) for c in communities[:200]) if p]
+        nearby = list(communities[:200])
+        buildings = buildings_by_community(nearby)  # one query, not one per community
+        found = [p for p in (hotline_place(c, address, buildings[c.pk]) for c in nearby) if p]
         # Across communities, a bare "1-1-101" names a flat in each; prefer those whose
         # compound (小区) the address names.
         named = [p for p in found if _compound_named(_building(p), address)]
