@@ -393,7 +393,8 @@ class TriageModel:
         return csr_matrix((values, indices, [0, len(indices)]), shape=(1, offset))
 
     def risk_probability(self, matrix: Any) -> float:
-        """The risk model's estimate that a feature row (`vector`) is a risk."""
+        """The estimate that a feature row (`vector`) is a risk: the regression's, averaged
+        with naive Bayes's (`_field_probabilities`)."""
         classes = list(self.models["risk"].classes_)
         return float(self._field_probabilities("risk", matrix)[classes.index("True")])
 
