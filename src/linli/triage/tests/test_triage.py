@@ -109,10 +109,14 @@ def test_on_the_held_out_set_most_risks_are_caught_with_few_false_alarms(db):
     # category and time class): 97.0 % (291 of 300) at 6.7 % (72 of 1,075), and with the
     # risk estimate averaged too (threshold 0.3 by the rule): 96.7 % (290 of 300) at 5.9 %
     # (63 of 1,075); with batch 17 (written after that): 96.8 % (307 of 317) at 6.0 % (68 of
-    # 1,133).
+    # 1,133). Then batches 1–9 were retired into training (CONTRIBUTING.md): on the batches
+    # still held out (10–17, 631 reports) the model before caught 96.5 % (138 of 143) at
+    # 8.0 % (39 of 488), the model after 98.6 % (141 of 143) at 8.0 % (39 of 488) — those
+    # later batches were written harder. With batch 18: 98.1 % (158 of 161) at 7.7 % (43 of
+    # 555).
     scores = triage_evaluate(current_model())
-    assert scores.risk_recall >= 0.93
-    assert scores.false_alarms <= 0.07
+    assert scores.risk_recall >= 0.95
+    assert scores.false_alarms <= 0.09
 
 
 def test_a_second_report_of_the_same_leak_is_offered_for_merging(client, world):
