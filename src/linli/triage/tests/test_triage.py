@@ -429,3 +429,17 @@ def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is(
             ("他说要弄死我，不是开玩笑的", "violence"),
         )
     )
+
+
+def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_alarm_but_a_dropped_key_is_not():
+    """A building head who sees a child down an uncovered manhole, or a man lying in the road
+    losing blood, needs help sent now; keys dropped down a drain and a nosebleed that
+    stopped do not."""
+    assert_signals(
+        (
+            ("楼下有个娃掉进没盖的窨井里了", "trapped"),
+            ("路口有个骑车的被撞倒在马路上，流了一大滩血", "collapse"),
+            ("钥匙掉进下水道里了，物业能不能帮忙捞一下", None),
+            ("孩子早上流鼻血，一会儿就止住了", None),
+        )
+    )
