@@ -24,6 +24,7 @@ import pickle
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,18 @@ RISK_CATEGORIES = {
 # cross-validation of the category (`./linli bench triage --cv`, 857 reports) gave 82.1 %
 # with the three parts equal and 86.1 % with words at 0.7 and synonym groups at 0.3.
 FEATURE_WEIGHTS = {"chars": 1.0, "words": 0.7, "concepts": 0.3}
-# Below a half the route model has no majority for any route.
+# Below a half the route model has no majority for any route (a model saved before
+# CATEGORY_ROUTES: its route is the usual one then).
 ROUTE_UNSURE = 0.5
+# The route follows the category (三事分流 sorts by what kind of matter it is): a category
+# whose training reports nearly all take one route takes the taxonomy's usual route; only
+# between the routes that at least this share of a category's training reports take (safety:
+# co or joint for a public structure; suggestion: co or joint; environment: co, joint for
+# public land) does the route model choose. Chosen on the training corpus only (2,689
+# reports, throwaway script): route 86.8 % from the route model alone, 85.8–86.1 % from the
+# usual route of the proposed category, 88.1 % (5 folds) and 88.6 % (5 groups of whole
+# batches) this way; a share of 10 % (environment always co) gave 88.5 % by groups.
+ROUTE_SHARE = 0.05
 # The category, the time class and the risk estimate each average the logistic
 # regression's probabilities with a multinomial naive Bayes's on the same features: the
 # two err on different reports.
@@ -339,6 +350,7 @@ class TriageModel:
                 self.bayes[field] = MultinomialNB(alpha=BAYES_ALPHA).fit(matrix, labels)
         self.trained_on = len(examples)
         self.feature_names = self.features.get_feature_names_out()
+        self.category_routes = category_routes(examples)
         return self
 
     def __getstate__(self) -> dict[str, Any]:
@@ -414,11 +426,13 @@ class TriageModel:
             answer[field] = str(model.classes_[best])
             sureness[field] = float(probabilities[field][best])
         confidence = sureness["category"]
+        model_route = answer["route"]
         risk_probability = self.risk_probability(matrix)
         signal = risk_signal(text)
         threshold = self.__dict__.get("risk_threshold", RISK_MODEL_THRESHOLD_BEFORE_BAYES)
         risk = signal is not None or risk_probability >= threshold
         reasons = []
+        route_reason = ""
         if signal is not None:
             reasons.append(f"risk:{signal[0]}「{signal[1]}」")
         elif risk:
@@ -435,6 +449,12 @@ class TriageModel:
                 confidence = float(probabilities["category"][classes.index(answer["category"])])
                 answer["route"] = taxonomy.usual_route.get(answer["category"], answer["route"])
                 sureness["route"] = 1.0
+        routes = self.__dict__.get("category_routes")  # None in a model saved before them
+        if routes is not None:
+            route = self._route_for(answer["category"], probabilities["route"], routes, taxonomy)
+            if route != model_route and route == taxonomy.usual_route.get(answer["category"]):
+                route_reason = f"route:usual {route}"  # not the route model's own first choice
+            answer["route"] = route
         reasons.append(
             f"{answer['category']}:" + "、".join(self._evidence(matrix, answer["category"]))
         )
@@ -446,7 +466,9 @@ class TriageModel:
             if sub[0].route != answer["route"]:
                 answer["route"] = sub[0].route
                 reasons.append(f"route:usual {sub[0].route}")
-        elif sureness["route"] < ROUTE_UNSURE:
+        elif route_reason:
+            reasons.append(route_reason)
+        elif routes is None and sureness["route"] < ROUTE_UNSURE:
             # The model cannot tell: the route such reports usually take.
             usual = taxonomy.usual_route.get(answer["category"])
             if usual and usual != answer["route"]:
@@ -461,6 +483,24 @@ class TriageModel:
             reason="; ".join(reasons),
             subcategory=sub[0].code if sub is not None else "",
         )
+
+    def _route_for(
+        self,
+        category: str,
+        probabilities: Any,
+        routes: dict[str, tuple[str, ...]],
+        taxonomy: Taxonomy,
+    ) -> str:
+        """The route for a report of `category` (ROUTE_SHARE): the usual route where the
+        category's reports take one route, else the route model's likeliest of the routes
+        they take. A usual route an administrator set that none of the category's training
+        reports take is taken as it is: the community's own practice."""
+        classes = list(self.models["route"].classes_)
+        usual = taxonomy.usual_route.get(category, "")
+        choices = {r for r in (*routes.get(category, ()), usual) if r in classes}
+        if len(choices) < 2 or usual not in routes.get(category, (usual,)):
+            return usual or max(choices, default=str(classes[int(probabilities.argmax())]))
+        return max(choices, key=lambda r: float(probabilities[classes.index(r)]))
 
     def _field_probabilities(self, field: str, matrix: Any) -> Any:
         """Each class's probability for a feature row: the regression's, for BAYES_FIELDS
@@ -513,6 +553,19 @@ def _bayes_probabilities(model: Any, matrix: Any) -> Any:
     scores = model.feature_log_prob_[:, row.indices] @ row.data + model.class_log_prior_
     scores = np.exp(scores - scores.max())
     return scores / scores.sum()
+
+
+def category_routes(examples: list[Example]) -> dict[str, tuple[str, ...]]:
+    """For each category, the routes at least ROUTE_SHARE of its examples take."""
+    counts: dict[str, Counter[str]] = {}
+    for e in examples:
+        counts.setdefault(e.category, Counter())[e.route] += 1
+    return {
+        category: tuple(
+            sorted(r for r, n in routes.items() if n >= ROUTE_SHARE * sum(routes.values()))
+        )
+        for category, routes in counts.items()
+    }
 
 
 def shipped_examples() -> list[Example]:

@@ -126,3 +126,29 @@ def test_triage_refuses_a_subcategory_of_another_category(world):
             risk=False,
         )
     assert "subcategory" in refused.value.fields
+
+
+def test_a_category_whose_usual_route_is_changed_takes_that_route(world):
+    """Neighbour disputes are assisted (协办) in the shipped taxonomy; a community that
+    co-handles them with the property company sets that once (the category's usual route,
+    list-editable in the admin), and triage proposes it from then on, though no training
+    report takes that route."""
+    text = "对门把鞋柜和纸箱子堆在我家门口，跟他说了几回也不挪"
+    before = case_report(by=world.resident, description=text, household=home_of(world.resident))
+    assert (before.proposal["category"], before.proposal["route"]) == ("dispute", "assist")
+    dispute = TaxonomyCategory.objects.get(code="dispute")
+    dispute.usual_route = "co"
+    dispute.save()
+
+    after = case_report(by=world.resident, description=text, household=home_of(world.resident))
+    assert (after.proposal["category"], after.proposal["route"]) == ("dispute", "co")
+    assert "route:usual co" in after.proposal["reason"]
+
+
+def test_a_broken_lift_takes_the_joint_route_like_the_other_facilities(world):
+    case = case_report(
+        by=world.resident,
+        description="3号楼电梯又坏了，停在五楼不动，老人下不了楼",
+        household=home_of(world.resident),
+    )
+    assert (case.proposal["subcategory"], case.proposal["route"]) == ("lift", "joint")
