@@ -207,7 +207,8 @@ NOT_NOW = re.compile(
 
 
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
-# "火已经灭了", "差点打起来，后来被劝开了", "人已经找到了", "开玩笑的".
+# "火已经灭了", "差点打起来，后来被劝开了", "人已经找到了", "开玩笑的", "燃气公司来查过说
+# 没事".
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
@@ -217,12 +218,17 @@ SETTLED = re.compile(
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了)"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
+    r"|(来|上门)?(查|检查)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"
     r")"
 )
+# A risk word followed by 过 (not 过去/过来) tells of something that has happened before:
+# "前两天在家里晕倒过一次，今天出院了". "晕倒过去了" is happening now.
+HAPPENED_BEFORE = re.compile(r"^过(?![去来])")
 # Fire and smoke words said of a hazard or a habit, not of a fire now: "我怕着火",
-# "堆这么多迟早着火", "烧烤摊天天冒烟". Only for gas_fire: "我好怕他拿刀" is violence now.
+# "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟". Only for gas_fire: "我好怕他拿刀"
+# is violence now.
 FIRE_SUPPOSED = re.compile(
-    r"(怕|担心|容易|可能|迟早|就会|会不会|不然|否则|防)[^，。！？,.!?]{0,3}$"
+    r"(怕|担心|容易|可能|迟早|早晚|哪天|就会|会不会|不然|否则|防)[^，。！？,.!?]{0,3}$"
 )
 FIRE_HABIT = re.compile(
     r"(天天|每天|整天|经常|老是|总是|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,3}$"
@@ -239,7 +245,7 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     """Whether a rule's match speaks of something not happening now (see the patterns above)."""
     before = text[max(0, match.start() - 6) : match.start()]
     after = text[match.end() :]
-    if NOT_NOW.search(before) or SETTLED.search(after):
+    if NOT_NOW.search(before) or SETTLED.search(after) or HAPPENED_BEFORE.search(after):
         return True
     if kind == "self_harm":
         return HYPERBOLE.search(before) is not None
@@ -276,7 +282,8 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     1. Each rule is tried in order; each of its matches is looked at in turn.
     2. A match that speaks of something not happening now is skipped (`_not_now`): after
        a word of supposition in the same clause (NOT_NOW); followed in the same sentence
-       by words saying it is over or a joke (SETTLED); for self-harm, a nuisance overstated
+       by words saying it is over, checked or a joke (SETTLED), or by 过 (it happened
+       before: HAPPENED_BEFORE); for self-harm, a nuisance overstated
        ("吵得我都想死", HYPERBOLE); for fire and gas, feared, habitual smoke or a what-if
        question.
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with

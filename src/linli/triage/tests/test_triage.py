@@ -430,6 +430,13 @@ def test_a_risk_that_is_over_feared_or_habitual_is_no_alarm_but_one_going_on_is(
             ("他天天打孩子，今天又打了", "violence"),
             ("同学说不想活了，不知道是不是开玩笑", "self_harm"),
             ("他说要弄死我，不是开玩笑的", "violence"),
+            # Checked and found safe, a fire some day, a fall that happened before...
+            ("前几天闻到有点煤气味，燃气公司来查过说没事，想再确认一下", None),
+            ("我总担心楼下那几个充电桩哪天会着火", None),
+            ("王奶奶上个月在家里晕倒过一次，想请社区常去看看", None),
+            # ...but a smell checked and still there, and someone fainting away now, are not.
+            ("燃气公司来查过，现在又是一股煤气味", "gas_fire"),
+            ("老人在菜市场晕倒过去了，叫他没反应", "collapse"),
         )
     )
 
