@@ -42,9 +42,10 @@ MAX_CHARS = 2000
 # 90.6 % and 91.4 % of the risks; the regression alone caught 89.7 % and 90.3 % at its own
 # threshold, 0.4, with more false alarms (4.9 % and 4.6 %). (Until batch 10 the second
 # check was the last batch alone; it gave 0.5 at 1,268 reports and 0.4 at 1,337, and
-# batch 10, written as look-alikes, alone would give 0.7.) Kept at 2,581 reports, after held-out
-# batches 1–9 joined the corpus: 0.3 gives 3.9 % over the folds and 3.6 % by batch, 0.2
-# gives 6.2 % and 5.5 %.
+# batch 10, written as look-alikes, alone would give 0.7.) Kept at 2,581 reports, after
+# held-out batches 1–9 joined the corpus (0.3: 3.9 % over the folds, 3.6 % by batch; 0.2:
+# 6.2 % and 5.5 %), and at 2,689 with training batch 24 and the rules of 2026-12-06 (0.3:
+# 4.2 % and 3.6 %; 0.2: 6.1 % and 5.4 %).
 RISK_MODEL_THRESHOLD = 0.3
 # A model saved before naive Bayes joined (a community's `triage_train`) estimates risk
 # with its regression alone, and keeps the threshold chosen for that.
@@ -70,8 +71,8 @@ RISK_CATEGORIES = {
 # cross-validation of the category (`./linli bench triage --cv`, 857 reports) gave 82.1 %
 # with the three parts equal and 86.1 % with words at 0.7 and synonym groups at 0.3.
 FEATURE_WEIGHTS = {"chars": 1.0, "words": 0.7, "concepts": 0.3}
-# Below a half the route model has no majority for any route (a model saved before
-# CATEGORY_ROUTES: its route is the usual one then).
+# Below a half the route model has no majority for any route: a model saved before
+# `category_routes` (ROUTE_SHARE) proposes the usual route then.
 ROUTE_UNSURE = 0.5
 # The route follows the category (三事分流 sorts by what kind of matter it is): a category
 # whose training reports nearly all take one route takes the taxonomy's usual route; only
