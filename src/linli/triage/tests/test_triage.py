@@ -452,5 +452,11 @@ def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_al
             ("路口有个骑车的被撞倒在马路上，流了一大滩血", "collapse"),
             ("钥匙掉进下水道里了，物业能不能帮忙捞一下", None),
             ("孩子早上流鼻血，一会儿就止住了", None),
+            ("孩子在商场走丢了快一个小时了", "missing"),
+            ("老太太倒在楼梯上，叫她名字不睁眼", "collapse"),
+            ("工人的腿压在钢管底下动不了", "trapped"),
+            ("女的说再逼我我就带着孩子一起死", "self_harm"),
+            ("胡同里有人抢包", "violence"),
+            ("孩子上个月在商场走丢过一回，想办个定位手表", None),
         )
     )
