@@ -441,7 +441,7 @@ class TriageModel:
         threshold = self.__dict__.get("risk_threshold", RISK_MODEL_THRESHOLD_BEFORE_BAYES)
         risk = signal is not None or risk_probability >= threshold
         reasons = []
-        route_reason = ""
+        moved = False  # the category was changed to one this kind of risk belongs to
         if signal is not None:
             reasons.append(f"risk:{signal[0]}「{signal[1]}」")
         elif risk:
@@ -456,14 +456,25 @@ class TriageModel:
                     plausible, key=lambda c: probabilities["category"][classes.index(c)]
                 )
                 confidence = float(probabilities["category"][classes.index(answer["category"])])
-                answer["route"] = taxonomy.usual_route.get(answer["category"], answer["route"])
-                sureness["route"] = 1.0
+                moved = True
+        usual = taxonomy.usual_route.get(answer["category"], "")
         routes = self.__dict__.get("category_routes")  # None in a model saved before them
         if routes is not None:
-            route = self._route_for(answer["category"], probabilities["route"], routes, taxonomy)
-            if route != model_route and route == taxonomy.usual_route.get(answer["category"]):
-                route_reason = f"route:usual {route}"  # not the route model's own first choice
-            answer["route"] = route
+            answer["route"] = (
+                self._route_for(
+                    answer["category"],
+                    probabilities["route"],
+                    routes.get(answer["category"], ()),
+                    usual,
+                )
+                or model_route
+            )  # a category neither the taxonomy nor the corpus knows
+        elif usual and (moved or sureness["route"] < ROUTE_UNSURE):
+            # A model saved before `category_routes`: the usual route when the category was
+            # moved or the route model cannot tell.
+            answer["route"] = usual
+        # Shown where the usual route is not the route model's own first choice.
+        route_reason = f"route:usual {usual}" if model_route != answer["route"] == usual else ""
         reasons.append(
             f"{answer['category']}:" + "、".join(self._evidence(matrix, answer["category"]))
         )
@@ -477,12 +488,6 @@ class TriageModel:
                 reasons.append(f"route:usual {sub[0].route}")
         elif route_reason:
             reasons.append(route_reason)
-        elif routes is None and sureness["route"] < ROUTE_UNSURE:
-            # The model cannot tell: the route such reports usually take.
-            usual = taxonomy.usual_route.get(answer["category"])
-            if usual and usual != answer["route"]:
-                answer["route"] = usual
-                reasons.append(f"route:usual {usual}")
         return Proposal(
             category=answer["category"],
             route=answer["route"],
@@ -494,22 +499,16 @@ class TriageModel:
         )
 
     def _route_for(
-        self,
-        category: str,
-        probabilities: Any,
-        routes: dict[str, tuple[str, ...]],
-        taxonomy: Taxonomy,
+        self, category: str, probabilities: Any, taken: tuple[str, ...], usual: str
     ) -> str:
-        """The route for a report of `category` (ROUTE_SHARE): the usual route where the
-        category's reports take one route, else the route model's likeliest of the routes
-        they take. A usual route an administrator set that none of the category's training
-        reports take is taken as it is: the community's own practice."""
+        """The route for a report of `category` (ROUTE_SHARE), given the routes at least that
+        share of its training reports take: the usual route where they take one, else the
+        route model's likeliest of them. A usual route an administrator set that none of
+        them takes is taken as it is: the community's own practice."""
+        if len(taken) < 2 or (usual and usual not in taken):
+            return usual or (taken[0] if taken else "")
         classes = list(self.models["route"].classes_)
-        usual = taxonomy.usual_route.get(category, "")
-        choices = {r for r in (*routes.get(category, ()), usual) if r in classes}
-        if len(choices) < 2 or usual not in routes.get(category, (usual,)):
-            return usual or max(choices, default=str(classes[int(probabilities.argmax())]))
-        return max(choices, key=lambda r: float(probabilities[classes.index(r)]))
+        return max(taken, key=lambda r: float(probabilities[classes.index(r)]))
 
     def _field_probabilities(self, field: str, matrix: Any) -> Any:
         """Each class's probability for a feature row: the regression's, for BAYES_FIELDS
