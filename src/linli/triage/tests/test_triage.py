@@ -461,3 +461,22 @@ def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_al
             ("孩子上个月在商场走丢过一回，想办个定位手表", None),
         )
     )
+
+
+def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_a_slammed_door_is_not():
+    """A grid worker who hears of a billboard hanging loose over a crowded bus stop, or of a
+    wall come down beside a block people still live in, sends help now; a push that the
+    building head broke up, a neighbour who apologised, and a husband who slammed the door
+    on his way out are for the mediator in working hours."""
+    assert_signals(
+        (
+            ("广告牌被风吹得快掉下来了，底下全是等车的人", "trapped"),
+            ("后山的护坡塌了一大块，坡下那幢楼还住着人", "trapped"),
+            ("两家为了车位推搡了几下，被保安劝开了", None),
+            ("他推了我一把，第二天上门道了歉", None),
+            ("吵完架她老公摔门走了，她一个人在屋里哭", None),
+            # ...but a push going on, and things smashed with a child crying, still are.
+            ("两家为了车位推搡起来了，保安还没到", "violence"),
+            ("她老公在家摔东西，孩子吓得直哭", "violence"),
+        )
+    )
