@@ -228,6 +228,14 @@ SETTLED = re.compile(
 # A risk word followed by 过 (not 过去/过来) tells of something that has happened before:
 # "前两天在家里晕倒过一次，今天出院了". "晕倒过去了" is happening now.
 HAPPENED_BEFORE = re.compile(r"^过(?![去来])")
+# A risk word in a clause that began with a time weeks or years ago tells of the past:
+# "上个月他喝多了把电视砸了，孩子吓哭了，现在戒酒了". Not when the report says anything is
+# happening again or now ("去年他拿刀砍过我，今天又来了"), and not 昨天/前天: "前天出门到现在
+# 没回来" goes on.
+LONG_AGO = re.compile(
+    r"(上个?月|去年|前年|上个?(周|礼拜|星期)|前些年|前几年|[几两三]年前|那年|以前)[^，。！？,.!?；;]*$"
+)
+NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
 # Fire and smoke words said of a hazard or a habit, not of a fire now: "我怕着火",
 # "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟". Only for gas_fire: "我好怕他拿刀"
 # is violence now.
@@ -250,6 +258,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - 6) : match.start()]
     after = text[match.end() :]
     if NOT_NOW.search(before) or SETTLED.search(after) or HAPPENED_BEFORE.search(after):
+        return True
+    if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
     if kind == "self_harm":
         return HYPERBOLE.search(before) is not None
@@ -287,9 +297,10 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     2. A match that speaks of something not happening now is skipped (`_not_now`): after
        a word of supposition in the same clause (NOT_NOW); followed in the same sentence
        by words saying it is over, checked or a joke (SETTLED), or by 过 (it happened
-       before: HAPPENED_BEFORE); for self-harm, a nuisance overstated
-       ("吵得我都想死", HYPERBOLE); for fire and gas, feared, habitual smoke or a what-if
-       question.
+       before: HAPPENED_BEFORE); in a clause that began weeks or years ago, when nothing
+       says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
+       overstated ("吵得我都想死", HYPERBOLE); for fire and gas, feared, habitual smoke or
+       a what-if question.
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """

@@ -464,11 +464,11 @@ def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_al
     )
 
 
-def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_a_slammed_door_is_not():
+def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_long_ago_is_not():
     """A grid worker who hears of a billboard hanging loose over a crowded bus stop, or of a
     wall come down beside a block people still live in, sends help now; a push that the
-    building head broke up, a neighbour who apologised, and a husband who slammed the door
-    on his way out are for the mediator in working hours."""
+    building head broke up, a neighbour who apologised, a husband who slammed the door on
+    his way out and a television smashed last month are for the mediator in working hours."""
     assert_signals(
         (
             ("广告牌被风吹得快掉下来了，底下全是等车的人", "trapped"),
@@ -479,5 +479,8 @@ def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_a
             # ...but a push going on, and things smashed with a child crying, still are.
             ("两家为了车位推搡起来了，保安还没到", "violence"),
             ("她老公在家摔东西，孩子吓得直哭", "violence"),
+            # Told as weeks or years ago, it is the past; unless it is happening again now.
+            ("上个月他喝多了把电视砸了，孩子吓哭了，现在戒了酒", None),
+            ("去年他拿刀砍过我，今天又拿着刀堵在我家门口", "violence"),
         )
     )
