@@ -483,5 +483,8 @@ def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_l
             # Told as weeks or years ago, it is the past; unless it is happening again now.
             ("上个月他喝多了把电视砸了，孩子吓哭了，现在戒了酒", None),
             ("去年他拿刀砍过我，今天又拿着刀堵在我家门口", "violence"),
+            # A device to call for help is no one calling for help.
+            ("想给独居的爸爸装个一键求救的按钮", None),
+            ("孩子从隔壁跑出来求救，说他爸在打他妈", "violence"),
         )
     )
