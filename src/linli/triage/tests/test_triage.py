@@ -486,5 +486,8 @@ def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_l
             # A device to call for help is no one calling for help.
             ("想给独居的爸爸装个一键求救的按钮", None),
             ("孩子从隔壁跑出来求救，说他爸在打他妈", "violence"),
+            # A child's fit with a fever, and a fire spreading towards a home, are alarms.
+            ("孙子发高烧抽搐了，家里就我一个老太婆", "collapse"),
+            ("田里烧的秸秆火往村口那几户的房子那边烧过去了", "gas_fire"),
         )
     )
