@@ -212,8 +212,8 @@ NOT_NOW = re.compile(
 
 
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
-# "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "他也道了歉",
-# "人已经找到了", "开玩笑的", "燃气公司来查过说没事".
+# "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
+# "他也道了歉", "人已经找到了", "开玩笑的", "燃气公司来查过说没事".
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
@@ -222,7 +222,7 @@ SETTLED = re.compile(
     r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了)"
-    r"|被[^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
+    r"|[被把][^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
     r"|(来|上门)?(查|检查)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"
     r")"
@@ -235,7 +235,8 @@ HAPPENED_BEFORE = re.compile(r"^过(?![去来])")
 # happening again or now ("去年他拿刀砍过我，今天又来了"), and not 昨天/前天: "前天出门到现在
 # 没回来" goes on.
 LONG_AGO = re.compile(
-    r"(上个?月|去年|前年|上个?(周|礼拜|星期)|前些年|前几年|[几两三]年前|那年|以前)[^，。！？,.!?；;]*$"
+    r"(上个?月|去年|前年|上个?(周|礼拜|星期)|前段时间|前阵子|前一阵|前些日子|前些年|前几年|[几两三]年前"
+    r"|那年|以前)[^，。！？,.!?；;]*$"
 )
 NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
 # Fire and smoke words said of a hazard or a habit, not of a fire now: "我怕着火",

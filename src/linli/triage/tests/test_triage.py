@@ -478,6 +478,8 @@ def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_l
             ("后山的护坡塌了一大块，坡下那幢楼还住着人", "trapped"),
             ("两家为了车位推搡了几下，被保安劝开了", None),
             ("他推了我一把，第二天上门道了歉", None),
+            ("两个小伙子在走廊里推推搡搡，保安上来把他们拉开了", None),
+            ("前阵子他加班晕倒在电梯里，送医院以后现在好了", None),
             ("吵完架她老公摔门走了，她一个人在屋里哭", None),
             # ...but a push going on, and things smashed with a child crying, still are.
             ("两家为了车位推搡起来了，保安还没到", "violence"),
