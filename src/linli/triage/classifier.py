@@ -208,7 +208,7 @@ RISK_RULES = _pattern_file("risk_patterns.txt")
 # "上次他拿刀砍我，今天又来了" are emergencies, and a missed risk costs more than a false
 # alarm.
 NOT_NOW = re.compile(
-    r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经|以为)[^，。！？,.!?]{0,3}$"
+    r"(万一|如果|要是|假如|一旦|防止|以防|怕会|怕要|担心会|真要|以前|曾经|曾有|以为)[^，。！？,.!?]{0,3}$"
 )
 
 

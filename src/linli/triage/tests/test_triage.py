@@ -468,31 +468,41 @@ def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_al
     )
 
 
-def test_a_sign_about_to_fall_on_people_is_an_alarm_but_a_quarrel_broken_up_or_long_ago_is_not():
-    """A grid worker who hears of a billboard hanging loose over a crowded bus stop, or of a
-    wall come down beside a block people still live in, sends help now; a push that the
-    building head broke up, a neighbour who apologised, a husband who slammed the door on
-    his way out and a television smashed last month are for the mediator in working hours."""
+def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_away_is_an_alarm():
+    """A grid worker who hears of a billboard hanging loose over a crowded bus stop, a wall
+    come down beside a block people still live in, a child in a fit with a fever, a fire
+    moving towards houses or a child swept away by a flood sends help now."""
     assert_signals(
         (
             ("广告牌被风吹得快掉下来了，底下全是等车的人", "trapped"),
             ("后山的护坡塌了一大块，坡下那幢楼还住着人", "trapped"),
+            ("孙子发高烧抽搐了，家里就我一个老太婆", "collapse"),
+            ("田里烧的秸秆火往村口那几户的房子那边烧过去了", "gas_fire"),
+            ("山洪下来了，桥上有个孩子被冲走了", "trapped"),
+            ("涨水了，两个放牛的被困在河中间的沙洲上", "trapped"),
+            ("孩子从隔壁跑出来求救，说他爸在打他妈", "violence"),
+        )
+    )
+
+
+def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
+    """A push that the building head broke up, a neighbour who apologised, a husband who
+    slammed the door on his way out, a television smashed last month, a torch lit in a
+    search last year and a device to call for help are for the mediator or the service
+    desk in working hours; a push going on, or a man back with a knife today, are not."""
+    assert_signals(
+        (
             ("两家为了车位推搡了几下，被保安劝开了", None),
             ("他推了我一把，第二天上门道了歉", None),
             ("两个小伙子在走廊里推推搡搡，保安上来把他们拉开了", None),
-            ("前阵子他加班晕倒在电梯里，送医院以后现在好了", None),
             ("吵完架她老公摔门走了，她一个人在屋里哭", None),
-            # ...but a push going on, and things smashed with a child crying, still are.
+            ("两家为地界曾有推搡，现在还在闹，想请人调解", None),
+            ("上个月他喝多了把电视砸了，孩子吓哭了，现在戒了酒", None),
+            ("前阵子他加班晕倒在电梯里，送医院以后现在好了", None),
+            ("去年大家打着火把上山找过他，这回想给他买个定位手表", None),
+            ("想给独居的爸爸装个一键求救的按钮", None),
             ("两家为了车位推搡起来了，保安还没到", "violence"),
             ("她老公在家摔东西，孩子吓得直哭", "violence"),
-            # Told as weeks or years ago, it is the past; unless it is happening again now.
-            ("上个月他喝多了把电视砸了，孩子吓哭了，现在戒了酒", None),
             ("去年他拿刀砍过我，今天又拿着刀堵在我家门口", "violence"),
-            # A device to call for help is no one calling for help.
-            ("想给独居的爸爸装个一键求救的按钮", None),
-            ("孩子从隔壁跑出来求救，说他爸在打他妈", "violence"),
-            # A child's fit with a fever, and a fire spreading towards a home, are alarms.
-            ("孙子发高烧抽搐了，家里就我一个老太婆", "collapse"),
-            ("田里烧的秸秆火往村口那几户的房子那边烧过去了", "gas_fire"),
         )
     )
