@@ -51,8 +51,9 @@ MAX_CHARS = 2000
 # 4.1 % and 3.7 %; 0.2: 6.2 % and 5.5 %), at 3,036 with training batch 28 (0.3: 4.1 % and
 # 3.7 %; 0.2: 6.4 % and 5.3 %), at 3,114 with training batch 29 (0.3: 4.0 % and 3.4 %;
 # 0.2: 5.9 % and 5.4 %), at 3,189 with training batch 30 (0.3: 4.1 % and 3.5 %; 0.2:
-# 6.1 % and 5.5 %), and at 3,263 with training batch 31 (0.3: 4.4 % and 3.5 %; 0.2: 6.2 %
-# and 5.6 %).
+# 6.1 % and 5.5 %), at 3,263 with training batch 31 (0.3: 4.4 % and 3.5 %; 0.2: 6.2 %
+# and 5.6 %), and at 3,336 with training batch 32 (0.3: 4.4 % and 3.3 %; 0.2: 6.2 % and
+# 5.4 %).
 RISK_MODEL_THRESHOLD = 0.3
 # A model saved before naive Bayes joined (a community's `triage_train`) estimates risk
 # with its regression alone, and keeps the threshold chosen for that.

@@ -485,6 +485,7 @@ def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_a
             ("孩子从隔壁跑出来求救，说他爸在打他妈", "violence"),
             ("小区的变压器砰的一声，整个小区都黑了", "electric"),
             ("我妈一个人在家里摔了，电话里说动不了", "collapse"),
+            ("有人说帮老人办补贴，让大家把银行卡和密码交给他", "fraud"),
         )
     )
 
