@@ -112,20 +112,16 @@ def test_on_the_held_out_set_most_risks_are_caught_with_few_false_alarms(db):
     # 1,133). Then batches 1–9 were retired into training (CONTRIBUTING.md): on the batches
     # still held out (10–17, 631 reports) the model before caught 96.5 % (138 of 143) at
     # 8.0 % (39 of 488), the model after 98.6 % (141 of 143) at 8.0 % (39 of 488) — those
-    # later batches were written harder. With batch 18: 98.1 % (158 of 161) at 7.7 % (43 of
-    # 555); with batch 19 (after training batch 24 and two rules): 97.2 % (173 of 178) at
-    # 8.2 % (51 of 619); with batch 20 (after the route followed the category): 96.4 % (187
-    # of 194) at 8.1 % (55 of 678); with batch 21 (after HAPPENED_BEFORE and two more
-    # not-now words): 96.7 % (204 of 211) at 7.9 % (58 of 736); with batch 22 (after training
-    # batch 25 and five rules): 97.3 % (219 of 225) at 7.7 % (60 of 784); with batch 23
-    # (after training batch 26 and its rules): 96.7 % (236 of 244) at 7.3 % (61 of 841); with
-    # batch 24 (after training batch 27 and LONG_AGO): 96.9 % (253 of 261) at 6.7 % (60 of 898);
-    # with batch 25 (after training batch 28 and three rules): 97.1 % (270 of 278) at 6.4 % (61
-    # of 954); with batch 26 (after training batch 29): 97.3 % (286 of 294) at 6.1 % (62 of
-    # 1,010); with batch 27 (after training batch 30 and its rules): 97.1 % (301 of 310) at
-    # 6.0 % (64 of 1,067); with batch 28 (after training batch 31): 96.9 % (315 of 325) at
-    # 5.8 % (65 of 1,124). The false-alarm floor went from 9 % to 8 % then. With batch 29
-    # (after training batch 32 and its rule): 97.1 % (331 of 341) at 5.6 % (66 of 1,180).
+    # later batches were written harder. Since, risks caught and false alarms over the
+    # batches held out, as each new batch joined (written after the change in brackets):
+    # 18 (retirement) 158/161, 43/555; 19 (training batch 24, two rules) 173/178, 51/619;
+    # 20 (route follows category) 187/194, 55/678; 21 (HAPPENED_BEFORE) 204/211, 58/736;
+    # 22 (training batch 25, five rules) 219/225, 60/784; 23 (training batch 26, its rules)
+    # 236/244, 61/841; 24 (training batch 27, LONG_AGO) 253/261, 60/898; 25 (training batch
+    # 28, three rules) 270/278, 61/954; 26 (training batch 29) 286/294, 62/1,010; 27
+    # (training batch 30, its rules) 301/310, 64/1,067; 28 (training batch 31) 315/325,
+    # 65/1,124 — the false-alarm floor went from 9 % to 8 % then; 29 (training batch 32, a
+    # rule) 331/341, 66/1,180 (97.1 %, 5.6 %).
     scores = triage_evaluate(current_model())
     assert scores.risk_recall >= 0.95
     assert scores.false_alarms <= 0.08
@@ -494,8 +490,9 @@ def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_a
 def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
     """A push that the building head broke up, a neighbour who apologised, a husband who
     slammed the door on his way out, a television smashed last month, a torch lit in a
-    search last year and a device to call for help are for the mediator or the service
-    desk in working hours; a push going on, or a man back with a knife today, are not."""
+    search last year, a device to call for help and a warning never to tell a password are
+    for the mediator or the service desk in working hours; a push going on, or a man back
+    with a knife today, are not."""
     assert_signals(
         (
             ("两家为了车位推搡了几下，被保安劝开了", None),
@@ -507,6 +504,7 @@ def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_goin
             ("前阵子他加班晕倒在电梯里，送医院以后现在好了", None),
             ("去年大家打着火把上山找过他，这回想给他买个定位手表", None),
             ("想给独居的爸爸装个一键求救的按钮", None),
+            ("提醒楼里的老人，银行卡和密码千万别告诉陌生人", None),
             ("两家为了车位推搡起来了，保安还没到", "violence"),
             ("她老公在家摔东西，孩子吓得直哭", "violence"),
             ("去年他拿刀砍过我，今天又拿着刀堵在我家门口", "violence"),
