@@ -470,7 +470,9 @@ def test_a_child_fallen_into_a_drain_or_a_person_bleeding_on_the_ground_is_an_al
 def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_away_is_an_alarm():
     """A grid worker who hears of a billboard hanging loose over a crowded bus stop, a wall
     come down beside a block people still live in, a child in a fit with a fever, a fire
-    moving towards houses or a child swept away by a flood sends help now."""
+    moving towards houses, a child swept away by a flood, a bang at a transformer, a
+    mother alone who has fallen, or old people handing over their bank cards with the
+    passwords, sends help now."""
     assert_signals(
         (
             ("广告牌被风吹得快掉下来了，底下全是等车的人", "trapped"),
