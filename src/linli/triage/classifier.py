@@ -537,7 +537,8 @@ class TriageModel:
 
     def _evidence(self, matrix: Any, category: str, top: int = 3) -> list[str]:
         """The words of this text that pushed hardest towards the category: its n-grams and
-        jieba words, not the synonym groups (a reader sees 暖气, not §heating)."""
+        jieba words, not the synonym groups (a reader sees 暖气, not §heating), each once (a
+        two-character n-gram and the jieba word 下来 read the same)."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
         coefficients = model.coef_[row] if model.coef_.shape[0] > 1 else model.coef_[0]
@@ -548,8 +549,14 @@ class TriageModel:
             for i, w in zip(row_matrix.indices, row_matrix.data, strict=True)
             if not str(names[i]).startswith("concepts__")
         }
-        scored = sorted(weights, key=lambda i: -coefficients[i] * weights[i])[:top]
-        return [str(names[i]).split("__", 1)[-1] for i in scored if coefficients[i] > 0]
+        words: list[str] = []
+        for i in sorted(weights, key=lambda i: -coefficients[i] * weights[i]):
+            word = str(names[i]).split("__", 1)[-1]
+            if coefficients[i] <= 0 or len(words) == top:
+                break
+            if word not in words:
+                words.append(word)
+        return words
 
 
 def _probabilities(model: Any, matrix: Any) -> Any:

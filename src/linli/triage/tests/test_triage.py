@@ -236,6 +236,14 @@ def test_the_reason_on_the_case_page_is_in_words_not_codes(db):
     assert triage_reason_text("something new") == "something new"
 
 
+def test_the_words_a_proposal_names_as_its_reason_are_each_named_once(db):
+    """The grid worker reading "安全隐患：冲走、下来、下来" learns nothing from the second 下来: a
+    character pair and the jieba word read the same."""
+    proposal = current_model().propose("山洪下来了，村口桥上有个孩子被冲走了")
+    evidence = proposal.reason.split("; ")[1].split(":", 1)[1].split("、")
+    assert evidence and len(evidence) == len(set(evidence))
+
+
 def test_a_saved_model_trained_with_other_feature_weights_is_read_with_its_own(db):
     # A community's retrained model on disk keeps the weights it was trained with; a
     # release that changes FEATURE_WEIGHTS must not skew its rows.
