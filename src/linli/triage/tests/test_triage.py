@@ -499,6 +499,19 @@ def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_a
     )
 
 
+def test_something_swaying_over_people_there_now_or_a_child_stuck_up_high_is_an_alarm():
+    """A building head who sees a loose lamp swaying over a queue, or a grandson who
+    climbed a tree and cannot get down, calls for help now; a shelter that shakes over
+    where children wait every morning is a hazard for the safety round, not an alarm."""
+    assert_signals(
+        (
+            ("食堂门口的雨棚松了一直在晃，下面正排着队打饭", "trapped"),
+            ("孙子爬到院里那棵大树上去了，这会儿下不来了，吓得直哭", "trapped"),
+            ("车棚的顶棚有点晃，下面每天都站满等校车的孩子", None),
+        )
+    )
+
+
 def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
     """A push that the building head broke up, a neighbour who apologised, a husband who
     slammed the door on his way out, a television smashed last month, a torch lit in a
