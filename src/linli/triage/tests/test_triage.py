@@ -499,15 +499,18 @@ def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_a
     )
 
 
-def test_something_swaying_over_people_there_now_or_a_child_stuck_up_high_is_an_alarm():
-    """A building head who sees a loose lamp swaying over a queue, or a grandson who
-    climbed a tree and cannot get down, calls for help now; a shelter that shakes over
-    where children wait every morning is a hazard for the safety round, not an alarm."""
+def test_something_swaying_over_people_now_a_child_stuck_up_high_or_a_shut_stove_room_is_an_alarm():
+    """A building head who sees a loose lamp swaying over a queue, a grandson who climbed
+    a tree and cannot get down, or a bungalow heated with coal, shut up, where no one
+    answers the door, calls for help now; a shelter that shakes over where children wait
+    every morning, or advice to leave a window open by the stove, is not an alarm."""
     assert_signals(
         (
             ("食堂门口的雨棚松了一直在晃，下面正排着队打饭", "trapped"),
             ("孙子爬到院里那棵大树上去了，这会儿下不来了，吓得直哭", "trapped"),
             ("车棚的顶棚有点晃，下面每天都站满等校车的孩子", None),
+            ("她家平房烧着蜂窝煤，门窗关得严严实实的，一上午敲门没人应", "gas_fire"),
+            ("冬天家里烧炉子，门窗要留条缝", None),
         )
     )
 
