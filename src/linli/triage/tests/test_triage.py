@@ -502,7 +502,7 @@ def test_something_about_to_fall_on_people_a_fit_with_a_fever_or_a_child_swept_a
 
 
 def test_something_swaying_over_people_now_a_child_stuck_up_high_or_a_shut_stove_room_is_an_alarm():
-    """A building head who sees a loose lamp swaying over a queue, a grandson who climbed
+    """A building head who sees a loose awning swaying over a queue, a grandson who climbed
     a tree and cannot get down, or a bungalow heated with coal, shut up, where no one
     answers the door, calls for help now; a shelter that shakes over where children wait
     every morning, or advice to leave a window open by the stove, is not an alarm."""
