@@ -517,6 +517,26 @@ def test_something_swaying_over_people_now_a_child_stuck_up_high_or_a_shut_stove
     )
 
 
+def test_someone_pinned_or_struck_by_a_fall_or_a_child_locked_in_a_car_is_an_alarm_but_a_denied_fire_is_not():
+    """A packer who sees a van's wheel on an old woman's leg, a shelf that fell onto people,
+    a toddler crying in a locked car in the sun or a roof sheet flapping over a crowd calls
+    for help now; a flower pot that could fall on someone one day, a burning smell checked
+    with no smoke and no fire, a breaker that trips whenever the load comes, or a stove
+    that is not smoking, is not an alarm."""
+    assert_signals(
+        (
+            ("倒车的时候把路边老大爷的脚给压住了，司机还没下来", "trapped"),
+            ("超市门口的货架倒了砸着孩子了", "trapped"),
+            ("停车场一辆车里关着个小孩在哭，车窗都关着，太阳晒得烫手", "trapped"),
+            ("棚顶的铁皮被风掀起来了，底下七八个人在躲雨", "trapped"),
+            ("阳台上那盆花放在栏杆外头，掉下来要砸到人", None),
+            ("半夜闻到焦糊味，到处看了看，没烟也没火，是楼下在熬糖", None),
+            ("小区的电闸一开空调就跳，楼里天天停电", None),
+            ("隔壁的烟囱今天没冒烟，他们一家回老家过年了", None),
+        )
+    )
+
+
 def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
     """A push that the building head broke up, a neighbour who apologised, a husband who
     slammed the door on his way out, a television smashed last month, a torch lit in a
