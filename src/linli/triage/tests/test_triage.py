@@ -528,6 +528,7 @@ def test_someone_pinned_or_struck_by_a_fall_or_a_child_locked_in_a_car_is_an_ala
         (
             ("倒车的时候把路边老大爷的脚给压住了，司机还没下来", "trapped"),
             ("超市门口的货架倒了砸着孩子了", "trapped"),
+            ("广告牌被风刮下来，砸到了底下等车的人", "trapped"),
             ("停车场一辆车里关着个小孩在哭，车窗都关着，太阳晒得烫手", "trapped"),
             ("棚顶的铁皮被风掀起来了，底下七八个人在躲雨", "trapped"),
             ("阳台上那盆花放在栏杆外头，掉下来要砸到人", None),
