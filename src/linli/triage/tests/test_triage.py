@@ -542,14 +542,16 @@ def test_someone_pinned_or_struck_by_a_fall_or_a_child_locked_in_a_car_is_an_ala
 
 def test_a_snake_bite_a_car_in_a_crowd_a_child_not_home_at_night_or_a_second_demand_for_money_is_an_alarm():
     """An old man bitten by a snake in his vegetable plot, a van driven into a square of
-    dancers, a fallen wire throwing sparks, a daughter not home hours after leaving a
-    friend's, a door no one opens with the radio on inside, or a fee paid and a bigger one
-    asked calls for help now; a snake bite treated last month, a husband out drinking late
-    again, or a refund on its way, is not an alarm."""
+    dancers, a mixer lorry with failed brakes rolling towards a market, a fallen wire
+    throwing sparks, a daughter not home hours after leaving a friend's, a door no one
+    opens with the radio on inside, or a fee paid and a bigger one asked calls for help
+    now; a snake bite treated last month, a husband out drinking late again, a refund on
+    its way, or brakes to be mended, is not an alarm."""
     assert_signals(
         (
             ("我家老头在菜地里被蛇咬了，腿一下子就肿起来了", "collapse"),
             ("一辆面包车失控冲进了广场跳舞的人群里", "trapped"),
+            ("一辆水泥罐车刹车失灵，顺着坡往菜市场那边溜", "trapped"),
             ("路口的电线断了一根掉在地上，噼里啪啦地打火", "electric"),
             ("女儿在同学家写作业，同学妈妈说她六点就走了，这会儿九点了还没到家", "missing"),
             ("楼下独居的老爷子，我去敲门，屋里只有收音机在响，就是没人来开", "missing"),
@@ -557,6 +559,7 @@ def test_a_snake_bite_a_car_in_a_crowd_a_child_not_home_at_night_or_a_second_dem
             ("上个月在田里被蛇咬过，打了针早就好了，想问问有没有补助", None),
             ("我老公都十一点了还没回家，又在外面喝酒打牌", None),
             ("网上买的东西退了款，钱转过去了，对方说会退回来", None),
+            ("电动车刹车不灵了，想问问附近哪里能修", None),
         )
     )
 
