@@ -547,7 +547,8 @@ def test_a_snake_bite_a_car_in_a_crowd_a_child_not_home_at_night_or_a_second_dem
     throwing sparks, a daughter not home hours after leaving a friend's, a door no one
     opens with the radio on inside, or a fee paid and a bigger one asked calls for help
     now; a snake bite treated last month, a husband out drinking late again, a refund on
-    its way, or brakes to be mended, is not an alarm."""
+    its way, brakes to be mended, a repair that needs three more days, a second fee on a bill,
+    or a mother who ran into a crowd and found her child, is not an alarm."""
     assert_signals(
         (
             ("我家老头在菜地里被蛇咬了，腿一下子就肿起来了", "collapse"),
@@ -556,11 +557,14 @@ def test_a_snake_bite_a_car_in_a_crowd_a_child_not_home_at_night_or_a_second_dem
             ("路口的电线断了一根掉在地上，噼里啪啦地打火", "electric"),
             ("女儿在同学家写作业，同学妈妈说她六点就走了，这会儿九点了还没到家", "missing"),
             ("楼下独居的老爷子，我去敲门，屋里只有收音机在响，就是没人来开", "missing"),
-            ("说交三千就能贷款，我刚转过去，他又要五千的保证金", "fraud"),
+            ("说交三千就能贷款，我刚转过去，对方又要五千块保证金", "fraud"),
             ("上个月在田里被蛇咬过，打了针早就好了，想问问有没有补助", None),
             ("我老公都十一点了还没回家，又在外面喝酒打牌", None),
             ("网上买的东西退了款，钱转过去了，对方说会退回来", None),
             ("电动车刹车不灵了，想问问附近哪里能修", None),
+            ("打了好几次电话，物业说还要三天才能修好", None),
+            ("交了物业费，还要交两百块垃圾清运费", None),
+            ("孩子在庙会上走散了，我冲进人群里找了半天，已经找到了", None),
         )
     )
 
