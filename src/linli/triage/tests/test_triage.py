@@ -522,15 +522,18 @@ def test_something_swaying_over_people_now_a_child_stuck_up_high_or_a_shut_stove
 
 
 def test_someone_pinned_or_struck_by_a_fall_or_a_child_locked_in_a_car_is_an_alarm_but_a_denied_fire_is_not():
-    """A packer who sees a van's wheel on an old woman's leg, a shelf that fell onto people,
-    a toddler crying in a locked car in the sun or a roof sheet flapping over a crowd calls
-    for help now; a flower pot that could fall on someone one day, a burning smell checked
-    with no smoke and no fire, a breaker that trips whenever the load comes, or a stove
-    that is not smoking, is not an alarm."""
+    """A reversing car on an old man's foot, a shelf fallen onto a child, a billboard
+    blown down onto people at a bus stop, a toddler crying in a locked car in the sun, a
+    roof sheet flapping over people still beneath it, or a fireworks workshop that has just
+    blown up calls for help now; a flower pot that could fall one day, a burning smell
+    checked with no smoke and no fire, a breaker that trips whenever the load comes, a
+    chimney not smoking, or someone "exploding" with anger, is not an alarm."""
     assert_signals(
         (
             ("倒车的时候把路边老大爷的脚给压住了，司机还没下来", "trapped"),
             ("超市门口的货架倒了砸着孩子了", "trapped"),
+            ("村头的鞭炮作坊炸了，玻璃碎了一地", "gas_fire"),
+            ("他把我的话一转述，我都气炸了", None),
             ("广告牌被风刮下来，砸到了底下等车的人", "trapped"),
             ("停车场一辆车里关着个小孩在哭，车窗都关着，太阳晒得烫手", "trapped"),
             ("棚顶的铁皮被风掀起来了，底下七八个人在躲雨", "trapped"),
