@@ -576,6 +576,24 @@ def test_a_snake_bite_a_car_in_a_crowd_a_child_not_home_at_night_or_a_second_dem
     )
 
 
+def test_a_kiln_house_blown_up_bricks_falling_on_children_passing_or_fire_through_a_crack_is_an_alarm():
+    """A kiln house that has blown up, bricks coming down off a chimney onto a lane where
+    children are passing right now, or flames through a crack in a stove is an alarm; a
+    kiln load of pots cracked in the firing, tiles shedding over a path no one is named on,
+    a crack in a wall to be looked at, or someone fuming, is not."""
+    assert_signals(
+        (
+            ("刚才村东头的窑房爆了，屋顶都掀了", "gas_fire"),
+            ("水塔上的水泥块一直往下掉，下面正有一群孩子在踢球", "trapped"),
+            ("炉膛侧面裂了个口子，往外直蹿火", "gas_fire"),
+            ("这一窑的坯全炸了，白烧了三天", None),
+            ("外墙瓷砖一块块往下掉，楼下就是进出的路", None),
+            ("卧室墙上裂了一条缝，想请人来看看要不要紧", None),
+            ("看到那条裂缝他就冒火，骂了物业一下午", None),
+        )
+    )
+
+
 def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
     """A push that the building head broke up, a neighbour who apologised, a husband who
     slammed the door on his way out, a television smashed last month, a torch lit in a
