@@ -594,6 +594,18 @@ def test_a_kiln_house_blown_up_bricks_falling_on_children_passing_or_fire_throug
     )
 
 
+def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
+    """"还好没出人命" tells of an accident that ended well, for the hazard's owner in
+    working hours; "再不拉开就要出人命了" is a fight about to turn deadly now."""
+    assert_signals(
+        (
+            ("两家在院子里扭打成一团，再不拉开就要出人命了", "violence"),
+            ("上个月楼道的电线短路烧了一回，还好没出人命，线到现在也没换", None),
+            ("前年他骑车摔进沟里，没出人命，可腿落下了毛病，想问问能不能办残疾证", None),
+        )
+    )
+
+
 def test_a_quarrel_broken_up_apologised_for_or_long_ago_is_no_alarm_but_one_going_on_is():
     """A push that the building head broke up, a neighbour who apologised, a husband who
     slammed the door on his way out, a television smashed last month, a torch lit in a
