@@ -595,6 +595,27 @@ def test_a_kiln_house_blown_up_bricks_falling_on_children_passing_or_fire_throug
     )
 
 
+def test_a_gun_brought_out_cards_handed_to_a_stranger_fire_by_explosives_or_a_bus_cut_off_by_a_landslip_is_an_alarm():
+    """A neighbour who fetched his shotgun in a quarrel, a man collecting the old people's
+    bank cards in the courtyard, someone burning paper beside a fireworks store, a man gone
+    under the water, or a bus trapped by a landslip is an alarm; a child with a water
+    pistol, a son who took his mother's passbook, a petrol station's opening hours, or a
+    road buried by a landslip with no one on it, is not."""
+    assert_signals(
+        (
+            ("两家为了宅基地吵起来，老张回屋拿出了猎枪", "violence"),
+            ("有个人挨家挨户说能办高龄补贴，让老人先把身份证和银行卡都交给他统一登记", "fraud"),
+            ("烟花仓库门口有几个人在烧纸", "gas_fire"),
+            ("钓鱼的那个人脚一滑，人沉水里去了", "trapped"),
+            ("山上滑坡了，下山的那辆客车被困在半路上", "trapped"),
+            ("楼下小孩拿着水枪滋人，衣服都湿了", None),
+            ("我是楼栋长，王奶奶说她儿子把存折拿走了不给她钱用", None),
+            ("加油站旁边那家饭馆什么时候开门", None),
+            ("塌方把去村里的路埋了一半，想问问什么时候能修通", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """"还好没出人命" tells of an accident that ended well, for the hazard's owner in
     working hours; "再不拉开就要出人命了" is a fight about to turn deadly now."""
