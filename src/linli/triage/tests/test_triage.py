@@ -618,6 +618,21 @@ def test_a_gun_brought_out_cards_handed_to_a_stranger_fire_by_explosives_or_a_bu
     )
 
 
+def test_someone_fallen_at_a_door_on_stairs_or_in_a_field_is_an_alarm_but_someone_resting_is_not():
+    """An old man fallen at his door, a neighbour on the stairs, a worker collapsed in the
+    field is someone who may need help now; an old woman lying in the yard in the sun, or a
+    son dropping onto his bed after a night shift, is not."""
+    assert_signals(
+        (
+            ("隔壁老周倒在自家门口，手里的菜撒了一地", "collapse"),
+            ("三楼的阿姨摔倒在楼梯上了", "collapse"),
+            ("割麦子的大爷一头栽在地里", "collapse"),
+            ("老太太天天躺在院子里晒太阳，也不爱说话", None),
+            ("儿子上完夜班回来倒在床上就睡", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """"还好没出人命" tells of an accident that ended well, for the hazard's owner in
     working hours; "再不拉开就要出人命了" is a fight about to turn deadly now."""
