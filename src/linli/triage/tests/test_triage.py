@@ -634,6 +634,19 @@ def test_someone_fallen_at_a_door_on_stairs_or_in_a_field_is_an_alarm_but_someon
     )
 
 
+def test_charcoal_burnt_alone_is_an_alarm_but_charcoal_for_heat_or_silkworms_is_not():
+    """A man who shut himself in with burning charcoal is an alarm; charcoal burnt to warm
+    a room or rear silkworms, as every household does, is a matter of ventilation for
+    working hours (a room already shut with someone not answering is caught as a collapse)."""
+    assert_signals(
+        (
+            ("他失业以后一个人在家烧炭，门缝都用胶带封上了", "self_harm"),
+            ("冬天好多老人在屋里烧炭取暖，想请社区讲讲通风", None),
+            ("春蚕一上簇，家家户户烧炭加温", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """"还好没出人命" tells of an accident that ended well, for the hazard's owner in
     working hours; "再不拉开就要出人命了" is a fight about to turn deadly now."""
