@@ -602,8 +602,8 @@ def test_a_gun_brought_out_cards_handed_to_a_stranger_fire_by_explosives_or_a_bu
     """A neighbour who fetched his shotgun in a quarrel, a man collecting the old people's
     bank cards in the courtyard, someone burning paper beside a fireworks store, a man gone
     under the water, or a bus trapped by a landslip is an alarm; a child with a water
-    pistol, a son who took his mother's passbook, a petrol station's opening hours, or a
-    road buried by a landslip with no one on it, is not."""
+    pistol, an air gun for birds, a son who took his mother's passbook, a petrol station's
+    opening hours, or a road buried by a landslip with no one on it, is not."""
     assert_signals(
         (
             ("两家为了宅基地吵起来，老张回屋拿出了猎枪", "violence"),
@@ -612,6 +612,7 @@ def test_a_gun_brought_out_cards_handed_to_a_stranger_fire_by_explosives_or_a_bu
             ("钓鱼的那个人脚一滑，人沉水里去了", "trapped"),
             ("山上滑坡了，下山的那辆客车被困在半路上", "trapped"),
             ("楼下小孩拿着水枪滋人，衣服都湿了", None),
+            ("有人拿着气枪在林子里打鸟", None),
             ("我是楼栋长，王奶奶说她儿子把存折拿走了不给她钱用", None),
             ("加油站旁边那家饭馆什么时候开门", None),
             ("塌方把去村里的路埋了一半，想问问什么时候能修通", None),
@@ -621,8 +622,8 @@ def test_a_gun_brought_out_cards_handed_to_a_stranger_fire_by_explosives_or_a_bu
 
 def test_someone_fallen_at_a_door_on_stairs_or_in_a_field_is_an_alarm_but_someone_resting_is_not():
     """An old man fallen at his door, a neighbour on the stairs, a worker collapsed in the
-    field is someone who may need help now; an old woman lying in the yard in the sun, or a
-    son dropping onto his bed after a night shift, is not."""
+    field is someone who may need help now; an old woman lying in the yard in the sun, a
+    son dropping onto his bed after a night shift, or rubbish tipped at a door, is not."""
     assert_signals(
         (
             ("隔壁老周倒在自家门口，手里的菜撒了一地", "collapse"),
@@ -630,6 +631,7 @@ def test_someone_fallen_at_a_door_on_stairs_or_in_a_field_is_an_alarm_but_someon
             ("割麦子的大爷一头栽在地里", "collapse"),
             ("老太太天天躺在院子里晒太阳，也不爱说话", None),
             ("儿子上完夜班回来倒在床上就睡", None),
+            ("他把垃圾倒在我家门口，说了好几次也不听", None),
         )
     )
 
@@ -648,8 +650,8 @@ def test_charcoal_burnt_alone_is_an_alarm_but_charcoal_for_heat_or_silkworms_is_
 
 
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
-    """"还好没出人命" tells of an accident that ended well, for the hazard's owner in
-    working hours; "再不拉开就要出人命了" is a fight about to turn deadly now."""
+    """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
+    owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
     assert_signals(
         (
             ("两家在院子里扭打成一团，再不拉开就要出人命了", "violence"),
