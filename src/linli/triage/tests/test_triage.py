@@ -649,6 +649,17 @@ def test_charcoal_burnt_alone_is_an_alarm_but_charcoal_for_heat_or_silkworms_is_
     )
 
 
+def test_water_pouring_in_where_people_still_are_is_an_alarm():
+    """Flood water coming into a basement while people are still down there is an alarm;
+    a leak that ruined a ceiling, with the owner still away, is for working hours."""
+    assert_signals(
+        (
+            ("河水漫进了地下室，还有人在下面搬东西", "trapped"),
+            ("楼上漏水把我家天花板泡了，房东说还有人在外地，过几天才能来修", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
