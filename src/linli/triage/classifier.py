@@ -339,6 +339,8 @@ def risk_signal(text: str) -> tuple[str, str] | None:
 
 
 CONCEPTS = _pattern_file("concepts.txt")
+# A term fit to show a reader as a reason: letters and digits only (any script).
+WORDLIKE = re.compile(r"[^\W_]+")
 
 
 def _concepts(text: str) -> list[str]:
@@ -556,7 +558,8 @@ class TriageModel:
     def _evidence(self, matrix: Any, category: str, top: int = 3) -> list[str]:
         """The words of this text that pushed hardest towards the category: its n-grams and
         jieba words, not the synonym groups (a reader sees 暖气, not §heating), each once (a
-        two-character n-gram and the jieba word 下来 read the same)."""
+        two-character n-gram and the jieba word 下来 read the same), and none with a
+        punctuation mark or a space in it (an n-gram "，叫" reads as noise)."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
         coefficients = model.coef_[row] if model.coef_.shape[0] > 1 else model.coef_[0]
@@ -572,7 +575,7 @@ class TriageModel:
             word = str(names[i]).split("__", 1)[-1]
             if coefficients[i] <= 0 or len(words) == top:
                 break
-            if word not in words:
+            if word not in words and WORDLIKE.fullmatch(word):
                 words.append(word)
         return words
 

@@ -257,6 +257,14 @@ def test_the_words_a_proposal_names_as_its_reason_are_each_named_once(db):
     assert evidence and len(evidence) == len(set(evidence))
 
 
+def test_the_words_a_proposal_names_as_its_reason_hold_no_punctuation(db):
+    """The community worker checking a proposal reads "民生服务：老周、叫、，叫"; the
+    character pair "，叫" is a comma and half a word, not a reason."""
+    proposal = current_model().propose("隔壁老周倒在自家门口，手里的菜撒了一地，叫他也不答应")
+    words = proposal.reason.split("; ")[1].split(":", 1)[1].split("、")
+    assert words and all(w and not any(c in w for c in "，。！？、 ,.!?") for w in words), words
+
+
 def test_a_saved_model_trained_with_other_feature_weights_is_read_with_its_own(db):
     # A community's retrained model on disk keeps the weights it was trained with; a
     # release that changes FEATURE_WEIGHTS must not skew its rows.
