@@ -669,6 +669,23 @@ def test_water_pouring_in_where_people_still_are_is_an_alarm():
     )
 
 
+def test_a_seeping_dyke_over_people_someone_poisoned_now_or_yellow_smoke_is_an_alarm():
+    """A river dyke seeping with families still in the houses below, a child who ate
+    berries and is poisoned now, or a factory's yellow smoke is an alarm; a dam that
+    seeped last year and was mended, a seep someone wants looked at, or a poisoning in
+    the past, is not."""
+    assert_signals(
+        (
+            ("河堤东头开始管涌了，堤脚下那几户人家还住着", "trapped"),
+            ("小孩在山上摘野果吃，中毒了，吐得厉害", "collapse"),
+            ("化工厂烟囱突然冒黄烟，闻着呛嗓子", "gas_fire"),
+            ("去年水库大坝渗过水，后来修好了，想问问今年查过没有", None),
+            ("村口那段河堤有一处渗水，想请水利站来看看", None),
+            ("他年轻时吃野蘑菇中过毒，现在一见蘑菇就怕", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
