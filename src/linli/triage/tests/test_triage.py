@@ -687,6 +687,17 @@ def test_a_seeping_dyke_over_people_someone_poisoned_now_or_yellow_smoke_is_an_a
     )
 
 
+def test_a_lorry_that_cannot_stop_running_on_is_an_alarm_but_a_near_miss_is_not():
+    """A lorry that could not stop on the slope and ran into the market is an alarm; one that
+    nearly hit a cyclist and stopped is a road-safety matter for working hours."""
+    assert_signals(
+        (
+            ("拉土的货车下坡刹不住，直接冲到了学校门口", "trapped"),
+            ("那个坡太陡，电动车下来刹不住，差点撞上骑车的", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
