@@ -340,8 +340,6 @@ def risk_signal(text: str) -> tuple[str, str] | None:
 
 
 CONCEPTS = _pattern_file("concepts.txt")
-# A term fit to show a reader as a reason: letters and digits only (any script).
-WORDLIKE = re.compile(r"[^\W_]+")
 
 
 def _concepts(text: str) -> list[str]:
@@ -576,7 +574,7 @@ class TriageModel:
             word = str(names[i]).split("__", 1)[-1]
             if coefficients[i] <= 0 or len(words) == top:
                 break
-            if word not in words and WORDLIKE.fullmatch(word):
+            if word not in words and word.isalnum():
                 words.append(word)
         return words
 
