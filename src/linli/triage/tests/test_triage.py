@@ -699,6 +699,27 @@ def test_a_lorry_that_cannot_stop_running_on_is_an_alarm_but_a_near_miss_is_not(
     )
 
 
+def test_someone_missing_from_a_daily_round_or_a_fine_taken_in_cash_by_self_styled_inspectors_is_an_alarm():
+    """An old man not at the canteen for three days, a neighbour who has not come down for
+    her vegetables, a knock on the window nobody answers, and men calling themselves
+    inspectors who are being paid a cash fine now are for someone at once; the writer's
+    own days away, an inspection fine refused, or one told of afterwards, are not."""
+    assert_signals(
+        (
+            ("看大门的老张三天没去食堂打饭了，门卫室的灯一直亮着", "missing"),
+            ("对门的刘奶奶两天没下来买菜了，她儿子在外地", "missing"),
+            ("一楼的老李家窗帘拉着，敲窗户没人应", "missing"),
+            (
+                "来了两个自称消防检查的，说店里不合格要罚五千，只收现金，老板这会儿正点钱给他们",
+                "fraud",
+            ),
+            ("食堂的饭太咸，我三天没去打饭了，想提个意见", None),
+            ("上个月有两个说是环保督查的来要罚款，我们没给，后来才知道是骗子", None),
+            ("说是城管执法，罚了两百块，开了票，想问问这个罚得对不对", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
