@@ -721,6 +721,19 @@ def test_someone_missing_from_a_daily_round_or_a_fine_taken_in_cash_by_self_styl
     )
 
 
+def test_a_woodpile_or_curtains_left_untouched_for_days_is_an_alarm_but_a_car_or_bins_are_not():
+    """What someone living alone moves every day, left as it was for days, is the sign a
+    neighbour sees first; a car parked for days or bins not emptied are for working hours."""
+    assert_signals(
+        (
+            ("零下二十度，后院那个独居老汉门口的柴火垛三天没动过", "missing"),
+            ("对面楼独居的阿姨，窗帘三天没拉开了，喊她也听不见", "missing"),
+            ("楼下那辆车三天没动过，占着消防通道", None),
+            ("单元门口的垃圾桶三天没收了，臭得很", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
