@@ -735,6 +735,20 @@ def test_a_woodpile_or_curtains_left_untouched_for_days_is_an_alarm_but_a_car_or
     )
 
 
+def test_a_fee_for_a_place_in_the_queue_being_paid_now_is_an_alarm_but_one_told_of_later_is_not():
+    """Someone going door to door for a fee that buys a place in the first batch, while old
+    people are paying it, is fraud under way; the same fee asked about, or paid last month,
+    is for the legal desk in working hours."""
+    assert_signals(
+        (
+            ("有人上门说交三百块就能先领补贴，楼里几个老人这会儿正排队交", "fraud"),
+            ("村口有人收钱，说交五百就可以办进第一批，大家都在掏钱", "fraud"),
+            ("听说交两百就能排进第一批，是真的吗，想问问社区", None),
+            ("上个月有人说交两百就能排进第一批，我交了，到现在没消息", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
