@@ -749,6 +749,20 @@ def test_a_fee_for_a_place_in_the_queue_being_paid_now_is_an_alarm_but_one_told_
     )
 
 
+def test_a_vehicle_rolling_back_onto_people_or_a_second_payment_on_its_way_is_an_alarm():
+    """A lorry rolling back down a slope with people behind it, and a man on his way to the
+    bank after the seller took a deposit and pressed for more, are for someone at once; a
+    slope where lorries might roll, or a bill pressed for with nobody paying, are not."""
+    assert_signals(
+        (
+            ("运菜的三轮车在坡上往后溜，底下正好有几个放学的孩子", "trapped"),
+            ("网上买的化肥付了一千，对方又要运费，我妈这会儿骑车去信用社取钱了", "fraud"),
+            ("那个坡太陡，货车停在上面总让人担心会溜车", None),
+            ("物业又催物业费了，说再不交就停水", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
