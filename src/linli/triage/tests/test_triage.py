@@ -764,6 +764,17 @@ def test_a_vehicle_rolling_back_onto_people_or_a_second_payment_on_its_way_is_an
     )
 
 
+def test_wiring_sparking_now_is_an_alarm_but_wiring_that_sparks_in_the_rain_is_not():
+    """A socket sparking now beside dry leaf is for someone at once; wiring that sparks
+    whenever it rains is a hazard for the electrician in working hours."""
+    assert_signals(
+        (
+            ("楼道里的插座正在打火，旁边堆着纸箱子", "gas_fire"),
+            ("院里的线头一下雨就打火，想请电工来看看", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
