@@ -720,6 +720,7 @@ def test_someone_missing_from_a_daily_round_or_a_fine_taken_in_cash_by_self_styl
             ("食堂的饭太咸，我三天没去打饭了，想提个意见", None),
             ("上个月有两个说是环保督查的来要罚款，我们没给，后来才知道是骗子", None),
             ("说是城管执法，罚了两百块，开了票，想问问这个罚得对不对", None),
+            ("说是城管的，要罚款两百，现在把我的秤拿走了", None),
         )
     )
 
