@@ -248,7 +248,8 @@ SETTLED = re.compile(
     r")"
 )
 # A risk word followed by 过 (not 过去/过来) tells of something that has happened before:
-# "前两天在家里晕倒过一次，今天出院了". "晕倒过去了" is happening now.
+# "前两天在家里晕倒过一次，今天出院了". "晕倒过去了" is happening now, and so is a negated
+# match: "三天没出门过了", "柴火垛两天没动过" say it has not happened since (see _not_now).
 HAPPENED_BEFORE = re.compile(r"^过(?![去来])")
 # A risk word in a clause that began with a time weeks or years ago tells of the past:
 # "上个月他喝多了把电视砸了，孩子吓哭了，现在戒酒了". Not when the report says anything is
@@ -280,7 +281,9 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     """Whether a rule's match speaks of something not happening now (see the patterns above)."""
     before = text[max(0, match.start() - 6) : match.start()]
     after = text[match.end() :]
-    if NOT_NOW.search(before) or SETTLED.search(after) or HAPPENED_BEFORE.search(after):
+    if NOT_NOW.search(before) or SETTLED.search(after):
+        return True
+    if HAPPENED_BEFORE.search(after) and not re.search("[没未]", match.group(0)):
         return True
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True

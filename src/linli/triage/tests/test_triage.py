@@ -777,6 +777,19 @@ def test_wiring_sparking_now_is_an_alarm_but_wiring_that_sparks_in_the_rain_is_n
     )
 
 
+def test_not_done_since_with_guo_is_still_an_alarm_but_done_once_before_is_not():
+    """过 after a risk word tells of something that happened before (晕倒过一次); after a
+    negated one it says the thing has not happened since — an old man who has not been out
+    for three days is still missing."""
+    assert_signals(
+        (
+            ("对门的独居老人三天没出门过了", "missing"),
+            ("楼上的王奶奶好几天没下楼过，她一个人住", "missing"),
+            ("王奶奶上个月在家里晕倒过一次，想请社区常去看看", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
