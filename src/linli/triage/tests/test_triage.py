@@ -791,6 +791,26 @@ def test_not_done_since_with_guo_is_still_an_alarm_but_done_once_before_is_not()
     )
 
 
+def test_a_fall_into_a_pit_a_poison_drunk_or_a_person_held_under_a_load_is_an_alarm():
+    """Who fell may be named in the clause before (一个孩子钻过围挡，掉进了基坑里); a poison
+    drunk is an emergency whether it is named before or after the drinking; someone held
+    under a lorry's body is trapped. A child's ball in a drain, a car under a fallen tree,
+    medicine drunk and a warning about spraying are not."""
+    assert_signals(
+        (
+            ("一个孩子钻过工地的围挡，掉进了桥墩的基坑里，坑底全是水", "trapped"),
+            ("种菇的老汉当着大家的面端起熏棚用的药水就喝了一口", "collapse"),
+            ("他跟老婆吵完架，把一瓶百草枯喝了下去", "collapse"),
+            ("邻居大姐说她刚才喝了半瓶除草剂", "collapse"),
+            ("拉石头的车翻了，司机被压在了车底下", "trapped"),
+            ("孩子的皮球滚过马路，掉进了下水道里", None),
+            ("他的车被压在了倒下的树底下，人没事", None),
+            ("孩子感冒了，早上喝了药水就睡了", None),
+            ("喷药水的时候别喝水，喝了容易中毒", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
