@@ -811,6 +811,20 @@ def test_a_fall_into_a_pit_a_poison_drunk_or_a_person_held_under_a_load_is_an_al
     )
 
 
+def test_despair_said_once_and_recovered_from_is_no_alarm_but_despair_back_again_is():
+    """说过不想活了 followed by 现在好多了 is a history for a caring visit, not an emergency;
+    the same words followed by 又不吃饭了, or by a person who cannot be found, are."""
+    assert_signals(
+        (
+            ("那个被骗的药商前些天说过不想活了，家里人一直陪着他，现在好多了", None),
+            ("那段时间我爸说过不想活了，现在缓过来了，就想问问钱能不能要回来", None),
+            ("他上个月说过不想活，这两天又不吃饭了", "self_harm"),
+            ("她说过不想活了，现在人找不到了", "self_harm"),
+            ("我妈说过好几次不想活了，今天一直在哭", "self_harm"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
