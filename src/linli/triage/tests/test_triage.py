@@ -826,6 +826,19 @@ def test_despair_said_once_and_recovered_from_is_no_alarm_but_despair_back_again
     )
 
 
+def test_someone_shut_in_and_not_let_out_is_an_alarm_but_a_door_locked_against_callers_is_not():
+    """A woman whose driver locked the doors and will not let her out is held against her
+    will now; a door locked to keep people out is a quarrel for working hours."""
+    assert_signals(
+        (
+            ("黑车司机走到半路，把车门锁了不让下，她偷偷给我们发了定位", "violence"),
+            ("老板把宿舍的门反锁了，不让我们出去，说干完活才放人", "violence"),
+            ("物业把单元门锁了不让进，说我们没交物业费", None),
+            ("我家孩子把房门锁了不让我进去", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
