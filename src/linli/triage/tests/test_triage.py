@@ -840,6 +840,30 @@ def test_someone_shut_in_and_not_let_out_is_an_alarm_but_a_door_locked_against_c
     )
 
 
+def test_smoke_wished_away_is_no_alarm_but_smoke_now_is():
+    """A wish, "别让它一直冒烟", asks that a smouldering heap be dealt with; "厂房冒烟了，别让孩子进去"
+    is a fire now, whatever is asked after it."""
+    assert_signals(
+        (
+            ("建议把矸石山推平了种树，别让它一直冒烟", None),
+            ("快来人，厂房冒烟了，别让孩子进去", "gas_fire"),
+        )
+    )
+
+
+def test_a_stuffy_place_is_no_alarm_but_a_tight_chest_is():
+    """A place, "车库里面闷得喘不过气", is about the air; a chest or a heart 闷得喘不上气 is a
+    person who may be collapsing."""
+    assert_signals(
+        (
+            ("地下车库的排风扇坏了，里面闷得喘不过气，一股尾气味", None),
+            ("公交车厢里闷得喘不上气，开开窗吧", None),
+            ("我爸说他胸口闷得喘不上气，满头是汗", "collapse"),
+            ("她说心里闷得喘不过气，手脚发麻", "collapse"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
