@@ -865,6 +865,22 @@ def test_a_stuffy_place_is_no_alarm_but_a_tight_chest_is():
     )
 
 
+def test_a_pressure_vessel_blowing_steam_is_an_alarm_but_its_valve_in_a_patrol_list_is_not():
+    """A safety valve blowing steam or a gauge pinned at its end is a boiler about to burst;
+    a patrol noting that the valve and gauge are due for checking is routine work."""
+    assert_signals(
+        (
+            (
+                "灭菌灶的安全阀堵死了，锅盖边一圈往外喷白汽，整口锅都在抖，烧火的人还不知道",
+                "gas_fire",
+            ),
+            ("锅炉房的压力表针已经打到头了，烧锅炉的不在", "gas_fire"),
+            ("巡查发现：锅炉安全阀、压力表未按期校验", None),
+            ("锅炉的安全阀去年换过，压力表也是新的", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
