@@ -882,6 +882,20 @@ def test_a_pressure_vessel_blowing_steam_is_an_alarm_but_its_valve_in_a_patrol_l
     )
 
 
+def test_a_person_pinned_now_is_an_alarm_but_a_pinned_car_or_a_stuck_door_is_not():
+    """Someone under a load (被板材压住了) or with a hand caught (把孩子的手夹住了) needs people
+    there now; a car under a fallen tree or a door that sticks is a repair."""
+    assert_signals(
+        (
+            ("有人被板材压住了", "trapped"),
+            ("电梯门把孩子的手夹住了，拔不出来", "trapped"),
+            ("台风过后小区里倒了好几棵树，压住了两辆车，路也不通", None),
+            ("他的车被倒下的树压住了", None),
+            ("大堂的自动门坏了，开一半卡住了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
