@@ -892,6 +892,7 @@ def test_a_person_pinned_now_is_an_alarm_but_a_pinned_car_or_a_stuck_door_is_not
             ("台风过后小区里倒了好几棵树，压住了两辆车，路也不通", None),
             ("他的车被倒下的树压住了", None),
             ("大堂的自动门坏了，开一半卡住了", None),
+            ("柜门的把手卡住了，拉不开", None),
         )
     )
 
