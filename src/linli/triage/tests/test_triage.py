@@ -897,6 +897,22 @@ def test_a_person_pinned_now_is_an_alarm_but_a_pinned_car_or_a_stuck_door_is_not
     )
 
 
+def test_a_crowd_overturning_a_car_is_an_alarm_but_a_storm_or_a_smashed_car_last_night_is_not():
+    """A crowd that has turned on a vehicle is a mass incident under way; a car blown over
+    by a typhoon, or one smashed overnight, is damage to report."""
+    assert_signals(
+        (
+            (
+                "两个村为了塌陷地补偿款怎么分，村口围了上百号人，乡里来的车已经被掀翻了一辆",
+                "violence",
+            ),
+            ("一群人围着城管，把执法车推翻了", "violence"),
+            ("台风把停车场的好几辆车掀翻了", None),
+            ("我的车昨晚被人砸了，想查查监控", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
