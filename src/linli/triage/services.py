@@ -45,6 +45,7 @@ RISK_KIND_LABELS = {
     "electric": gettext_lazy("water at live electrics"),
     "fraud": gettext_lazy("a fraud under way"),
     "trapped": gettext_lazy("a person trapped or in the way of a fall"),
+    "hurt": gettext_lazy("a person hurt or crying for help"),
 }
 
 

@@ -915,6 +915,30 @@ def test_a_crowd_overturning_a_car_is_an_alarm_but_a_storm_or_a_smashed_car_last
     )
 
 
+def test_a_cry_for_help_or_blood_after_a_fall_or_in_the_water_is_not_proposed_as_a_fight(db):
+    """A building head who hears an old man who slipped in the bathroom calling 救命, a child
+    in the river crying for help, or a neighbour bleeding from a fall, needs help sent now,
+    and the case must not go to the mediators as a quarrel. A cry in a fight is still one."""
+    from django.utils import translation
+
+    from linli.triage.classifier import current_model
+    from linli.triage.services import triage_reason_text
+
+    for text, kind, category in (
+        ("老人在卫生间摔倒了，爬不起来，一直在喊救命", "hurt", "livelihood"),
+        ("河边有个小孩掉水里了，在喊救命", "hurt", "safety"),
+        ("他下楼摔了一跤，头磕破了，流了好多血", "collapse", "livelihood"),
+        ("隔壁两口子打起来了，女的在喊救命", "violence", "dispute"),
+    ):
+        proposal = current_model().propose(text)
+        assert proposal.risk and proposal.timeframe == "immediate", text
+        assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
+        assert proposal.category == category, (text, proposal.category)
+    river = current_model().propose("河边有个小孩掉水里了，在喊救命")
+    with translation.override("zh-hans"):
+        assert "有人受伤或呼救「喊救」" in triage_reason_text(river.reason), river.reason
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
