@@ -939,6 +939,26 @@ def test_a_cry_for_help_or_blood_after_a_fall_or_in_the_water_is_not_proposed_as
         assert "有人受伤或呼救「喊救」" in triage_reason_text(river.reason), river.reason
 
 
+def test_a_person_down_after_a_fall_at_work_a_beating_or_a_shock_is_proposed_where_it_belongs(db):
+    """Every one of these is an alarm sent now, but each goes to the people who deal with it:
+    a worker fallen from scaffolding or struck by current to the hazards, a man beaten to
+    the ground to public order, and an old woman fallen at home or not seen for days to care,
+    not all of them to care."""
+    from linli.triage.classifier import current_model
+
+    for text, kind, category in (
+        ("工地上一个工人从架子上掉下来，躺在地上不动了", "collapse", "safety"),
+        ("电工在配电房里被电打了，人躺在地上一动不动", "collapse", "safety"),
+        ("十几个人围着一个人打，那人躺在地上一动不动", "collapse", "order"),
+        ("老人摔倒在家里起不来", "collapse", "livelihood"),
+        ("独居的张奶奶三天没出门了，敲门也没人应", "missing", "livelihood"),
+    ):
+        proposal = current_model().propose(text)
+        assert proposal.risk and proposal.timeframe == "immediate", text
+        assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
+        assert proposal.category == category, (text, proposal.category)
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
