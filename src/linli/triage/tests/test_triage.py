@@ -959,6 +959,21 @@ def test_a_person_down_after_a_fall_at_work_a_beating_or_a_shock_is_proposed_whe
         assert proposal.category == category, (text, proposal.category)
 
 
+def test_phoning_someone_or_a_butcher_too_weak_to_lift_his_knife_is_no_fight_but_a_beating_is():
+    """打她电话 is calling her, and 拿不动刀 is a butcher whose back gave out asking for
+    help with money: neither is violence. A husband hitting his wife is."""
+    assert_signals(
+        (
+            ("我在打他电话，一直没人接，他说好今天来修水管的", None),
+            ("老屠户腰不好，拿不动刀了，想问问有没有补助", None),
+            ("被人追着要账，刚打电话说活不下去了", "self_harm"),
+            ("他男人又在打她了，隔着墙都听得见", "violence"),
+            ("好几个人追着他打", "violence"),
+            ("他喝了酒要动刀", "violence"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
