@@ -75,7 +75,7 @@ RISK_MODEL_THRESHOLD_BEFORE_BAYES = 0.4
 # whole proposals; 5 folds, then 5 groups of whole batches): a person down after an accident
 # is a hazard, after a blow public order. A right category made wrong against a wrong one
 # made right: collapse 22 against 7, and 23 against 6; missing 6 against 2, 6 against 1;
-# violence 4 against 1, 4 against 2. The kinds kept moved more right than wrong: gas and
+# violence 4 against 1, 4 against 2. The kinds kept made no more wrong than right: gas and
 # fire 6 against 5, 7 against 5; self-harm 3 and 3 against 0; fraud 1 and 0 against 0;
 # trapped 1 against 1, 1 against 0; electric 0 and 2 against 0.
 RISK_CATEGORIES = {

@@ -415,6 +415,17 @@ def assert_signals(expected: tuple[tuple[str, str | None], ...]) -> None:
         assert (signal and signal[0]) == kind, (text, signal)
 
 
+def assert_risk_proposals(expected: tuple[tuple[str, str, str], ...]) -> None:
+    """Each text is proposed as a risk to act on now, of the kind and in the category beside it."""
+    from linli.triage.classifier import current_model
+
+    for text, kind, category in expected:
+        proposal = current_model().propose(text)
+        assert proposal.risk and proposal.timeframe == "immediate", text
+        assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
+        assert proposal.category == category, (text, proposal.category)
+
+
 def test_water_at_live_electrics_is_an_alarm_but_a_tripped_switch_or_a_loud_bar_is_not(db):
     """A building head who sees rain pouring into the meter box needs the power cut now;
     one whose plug sparked and tripped the switch, or who is "annoyed to death" by a
@@ -924,16 +935,14 @@ def test_a_cry_for_help_or_blood_after_a_fall_or_in_the_water_is_not_proposed_as
     from linli.triage.classifier import current_model
     from linli.triage.services import triage_reason_text
 
-    for text, kind, category in (
-        ("老人在卫生间摔倒了，爬不起来，一直在喊救命", "hurt", "livelihood"),
-        ("河边有个小孩掉水里了，在喊救命", "hurt", "safety"),
-        ("他下楼摔了一跤，头磕破了，流了好多血", "collapse", "livelihood"),
-        ("隔壁两口子打起来了，女的在喊救命", "violence", "dispute"),
-    ):
-        proposal = current_model().propose(text)
-        assert proposal.risk and proposal.timeframe == "immediate", text
-        assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
-        assert proposal.category == category, (text, proposal.category)
+    assert_risk_proposals(
+        (
+            ("老人在卫生间摔倒了，爬不起来，一直在喊救命", "hurt", "livelihood"),
+            ("河边有个小孩掉水里了，在喊救命", "hurt", "safety"),
+            ("他下楼摔了一跤，头磕破了，流了好多血", "collapse", "livelihood"),
+            ("隔壁两口子打起来了，女的在喊救命", "violence", "dispute"),
+        )
+    )
     river = current_model().propose("河边有个小孩掉水里了，在喊救命")
     with translation.override("zh-hans"):
         assert "有人受伤或呼救「喊救」" in triage_reason_text(river.reason), river.reason
@@ -944,19 +953,15 @@ def test_a_person_down_after_a_fall_at_work_a_beating_or_a_shock_is_proposed_whe
     a worker fallen from scaffolding or struck by current to the hazards, a man beaten to
     the ground to public order, and an old woman fallen at home or not seen for days to care,
     not all of them to care."""
-    from linli.triage.classifier import current_model
-
-    for text, kind, category in (
-        ("工地上一个工人从架子上掉下来，躺在地上不动了", "collapse", "safety"),
-        ("电工在配电房里被电打了，人躺在地上一动不动", "collapse", "safety"),
-        ("十几个人围着一个人打，那人躺在地上一动不动", "collapse", "order"),
-        ("老人摔倒在家里起不来", "collapse", "livelihood"),
-        ("独居的张奶奶三天没出门了，敲门也没人应", "missing", "livelihood"),
-    ):
-        proposal = current_model().propose(text)
-        assert proposal.risk and proposal.timeframe == "immediate", text
-        assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
-        assert proposal.category == category, (text, proposal.category)
+    assert_risk_proposals(
+        (
+            ("工地上一个工人从架子上掉下来，躺在地上不动了", "collapse", "safety"),
+            ("电工在配电房里被电打了，人躺在地上一动不动", "collapse", "safety"),
+            ("十几个人围着一个人打，那人躺在地上一动不动", "collapse", "order"),
+            ("老人摔倒在家里起不来", "collapse", "livelihood"),
+            ("独居的张奶奶三天没出门了，敲门也没人应", "missing", "livelihood"),
+        )
+    )
 
 
 def test_phoning_someone_or_a_butcher_too_weak_to_lift_his_knife_is_no_fight_but_a_beating_is():
