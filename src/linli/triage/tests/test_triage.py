@@ -937,7 +937,7 @@ def test_a_cry_for_help_or_blood_after_a_fall_or_in_the_water_is_not_proposed_as
 
     assert_risk_proposals(
         (
-            ("老人在卫生间摔倒了，爬不起来，一直在喊救命", "hurt", "livelihood"),
+            ("老人在卫生间摔倒了，爬不起来，一直在喊救命", "collapse", "livelihood"),
             ("河边有个小孩掉水里了，在喊救命", "hurt", "safety"),
             ("他下楼摔了一跤，头磕破了，流了好多血", "collapse", "livelihood"),
             ("隔壁两口子打起来了，女的在喊救命", "violence", "dispute"),
@@ -975,6 +975,23 @@ def test_phoning_someone_or_a_butcher_too_weak_to_lift_his_knife_is_no_fight_but
             ("他男人又在打她了，隔着墙都听得见", "violence"),
             ("好几个人追着他打", "violence"),
             ("他喝了酒要动刀", "violence"),
+        )
+    )
+
+
+def test_a_fall_the_person_cannot_get_up_from_is_named_a_collapse():
+    """A daughter who phones that her mother fell in the bathroom and cannot get up, in
+    any of the ways people say it (摔了一跤, 跌倒, 爬不起来, 站不起来), needs the duty staff
+    to read "collapse" in the alert, not a bare model estimate; a phone that fell and
+    froze, or a fall that is over, is no alarm."""
+    assert_signals(
+        (
+            ("我妈在卫生间摔倒了爬不起来", "collapse"),
+            ("隔壁大爷早上出门摔了一跤，站不起来了", "collapse"),
+            ("老太太在楼道里跌倒了，起不来，快来人", "collapse"),
+            ("我爸摔了个跤，叫他也没反应", "collapse"),
+            ("手机摔了一下，屏幕卡着不动了", None),
+            ("去年冬天我妈在小区门口摔了一跤起不来，路面结冰到现在也没人管", None),
         )
     )
 
