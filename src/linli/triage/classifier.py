@@ -390,6 +390,27 @@ def _concepts(text: str) -> list[str]:
     return [f"§{name}" for name, pattern in CONCEPTS for _match in pattern.finditer(text)]
 
 
+# A reason names the words that pushed a report to its category, but not words said in any
+# Chinese text (一个, 我, 现在, 能, 已经): those whose inverse document frequency in jieba's own
+# table (built from a general corpus, shipped for its keyword extractor) is below this. At
+# 4.5 that is 218 words, function words and a few of the news (公司, 市场); at 5.0, 419,
+# among them 打 and 拿, which say something in a report.
+GENERIC_IDF = 4.5
+
+
+@functools.cache
+def _generic_words() -> frozenset[str]:
+    import jieba
+
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    words = set()
+    for line in path.read_text("utf-8").splitlines():
+        word, _space, idf = line.rpartition(" ")
+        if word and float(idf) < GENERIC_IDF:
+            words.add(word)
+    return frozenset(words)
+
+
 def _words(text: str) -> list[str]:
     import jieba
 
@@ -553,7 +574,7 @@ class TriageModel:
         # Shown where the usual route is not the route model's own first choice.
         route_reason = f"route:usual {usual}" if model_route != answer["route"] == usual else ""
         reasons.append(
-            f"{answer['category']}:" + "、".join(self._evidence(matrix, answer["category"]))
+            f"{answer['category']}:" + "、".join(self._evidence(matrix, text, answer["category"]))
         )
         sub = taxonomy.subcategory_for(text, answer["category"])
         if sub is not None:
@@ -597,11 +618,14 @@ class TriageModel:
             return regression
         return (1 - BAYES_SHARE) * regression + BAYES_SHARE * _bayes_probabilities(bayes, matrix)
 
-    def _evidence(self, matrix: Any, category: str, top: int = 3) -> list[str]:
+    def _evidence(self, matrix: Any, text: str, category: str, top: int = 3) -> list[str]:
         """The words of this text that pushed hardest towards the category: its n-grams and
         jieba words, not the synonym groups (a reader sees 暖气, not §heating), each once (a
         two-character n-gram and the jieba word 下来 read the same), and none with a
-        punctuation mark or a space in it (an n-gram "，叫" reads as noise)."""
+        punctuation mark or a space in it (an n-gram "，叫" reads as noise).
+        A character or pair inside a jieba word of the text is named as that word (圾 and 垃
+        as 垃圾, once), and a word said in any text (GENERIC_IDF: 一个, 现在) only when no
+        other word pushed towards the category."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
         coefficients = model.coef_[row] if model.coef_.shape[0] > 1 else model.coef_[0]
@@ -612,14 +636,27 @@ class TriageModel:
             for i, w in zip(row_matrix.indices, row_matrix.data, strict=True)
             if not str(names[i]).startswith("concepts__")
         }
+        text_words = _words(text)
         words: list[str] = []
+        generic: list[str] = []  # said in any text; named only when nothing else is
         for i in sorted(weights, key=lambda i: -coefficients[i] * weights[i]):
-            word = str(names[i]).split("__", 1)[-1]
             if coefficients[i] <= 0 or len(words) == top:
                 break
-            if word not in words and word.isalnum():
+            word = str(names[i]).split("__", 1)[-1]
+            # A character or pair inside a word of the text reads as that word: 圾 as 垃圾.
+            word = min((w for w in text_words if word in w), key=len, default=word)
+            if not word.isalnum() or any(word in shown for shown in words):
+                continue  # punctuation, or part of a word already named (圾 after 垃圾)
+            if word in _generic_words():
+                generic.append(word)
+                continue
+            parts = [shown for shown in words if shown in word]  # 建 named before 建议
+            if parts:
+                words[words.index(parts[0])] = word
+                words = [shown for shown in words if shown not in parts[1:]]
+            else:
                 words.append(word)
-        return words
+        return words or generic[:top]
 
 
 def _probabilities(model: Any, matrix: Any) -> Any:

@@ -270,6 +270,30 @@ def test_the_words_a_proposal_names_as_its_reason_are_each_named_once(db):
     assert evidence and len(evidence) == len(set(evidence))
 
 
+def test_the_words_a_proposal_names_as_its_reason_are_whole_words_that_say_something(db):
+    """A grid worker reading "环境卫生：没人清、圾、垃" sees half a word twice, and one reading
+    "安全隐患：看不见、井盖、一个" or "民生服务：医保、想、孩子" a word every sentence has; the
+    words of the report that say why are named instead."""
+    model = current_model()
+
+    def named(text: str) -> list[str]:
+        proposal = model.propose(text)
+        return proposal.reason.split("; ")[0].split(":", 1)[1].split("、")
+
+    rubbish = named("垃圾桶满了好几天没人清")
+    assert "垃" not in rubbish and "圾" not in rubbish and "垃圾桶" in rubbish, rubbish
+    said_anywhere = {"一个", "想", "我", "我们", "就是", "下", "能", "要", "他们"}
+    for text in (
+        "路边的井盖没了，黑乎乎一个洞，晚上看不见很危险",
+        "想给孩子办医保，不知道在哪办",
+        "桥下的护坡塌了一块，下面就是人行道",
+        "我老公喝了酒就摔东西骂人，我实在受不了想找人评评理",
+        "公司拖欠工资三个月了，老板说没钱，我们该咋办",
+    ):
+        words = named(text)
+        assert len(words) == 3 and not said_anywhere & set(words), (text, words)
+
+
 def test_the_words_a_proposal_names_as_its_reason_hold_no_punctuation(db):
     """The community worker checking a proposal reads "民生服务：老周、叫、，叫"; the
     character pair "，叫" is a comma and half a word, not a reason."""
