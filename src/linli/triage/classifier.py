@@ -17,6 +17,7 @@ Technique, chosen for short, colloquial, typo-ridden Chinese with no network:
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
@@ -624,7 +625,7 @@ class TriageModel:
         two-character n-gram and the jieba word 下来 read the same), and none with a
         punctuation mark or a space in it (an n-gram "，叫" reads as noise).
         A character or pair inside a jieba word of the text is named as that word (圾 and 垃
-        as 垃圾, once), and a word said in any text (GENERIC_IDF: 一个, 现在) only when no
+        as 垃圾, once), one straddling two words (的垃) not at all, and a word said in any text (GENERIC_IDF: 一个, 现在) only when no
         other word pushed towards the category."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
@@ -636,7 +637,11 @@ class TriageModel:
             for i, w in zip(row_matrix.indices, row_matrix.data, strict=True)
             if not str(names[i]).startswith("concepts__")
         }
-        text_words = _words(text)
+        import jieba
+
+        tokens = jieba.lcut(text)
+        text_words = [w for w in tokens if len(w) > 1]
+        ends = {0, *itertools.accumulate(len(w) for w in tokens)}  # where the words meet
         words: list[str] = []
         generic: list[str] = []  # said in any text; named only when nothing else is
         for i in sorted(weights, key=lambda i: -coefficients[i] * weights[i]):
@@ -644,7 +649,15 @@ class TriageModel:
                 break
             word = str(names[i]).split("__", 1)[-1]
             # A character or pair inside a word of the text reads as that word: 圾 as 垃圾.
-            word = min((w for w in text_words if word in w), key=len, default=word)
+            # One that begins or ends inside a word (的垃, 巡查发) reads as noise.
+            inside = [w for w in text_words if word in w]
+            if inside:
+                word = min(inside, key=len)
+            elif not any(
+                m.start() in ends and m.start() + len(word) in ends
+                for m in re.finditer(re.escape(word), text)
+            ):
+                continue
             if not word.isalnum() or any(word in shown for shown in words):
                 continue  # punctuation, or part of a word already named (圾 after 垃圾)
             if word in _generic_words():

@@ -292,6 +292,15 @@ def test_the_words_a_proposal_names_as_its_reason_are_whole_words_that_say_somet
     ):
         words = named(text)
         assert len(words) == 3 and not said_anywhere & set(words), (text, words)
+    # No word named begins or ends halfway through a word of the report (的垃, 巡查发).
+    import jieba
+
+    for text in ("站前广场的垃圾桶都满了", "巡查发现：糖厂蔗渣堆场未配置消防设施"):
+        tokens = jieba.lcut(text)
+        ends = {sum(len(t) for t in tokens[:i]) for i in range(len(tokens) + 1)}
+        for word in named(text):
+            start = text.index(word)
+            assert start in ends and start + len(word) in ends, (text, word, tokens)
 
 
 def test_the_words_a_proposal_names_as_its_reason_hold_no_punctuation(db):
