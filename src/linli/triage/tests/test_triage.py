@@ -1029,6 +1029,20 @@ def test_a_fall_the_person_cannot_get_up_from_is_named_a_collapse():
     )
 
 
+def test_cut_wrists_in_any_words_are_self_harm_sent_to_care(db):
+    """A mother who writes 割脉 (what people say more often than the book word 割腕) or 划了
+    自己的手腕 needs the duty staff now and the case with those who look after people, not
+    with the legal advisers because blood was mentioned; a welding machine's 切割脉冲 is
+    noise from a workshop."""
+    assert_risk_proposals(
+        (
+            ("我闺女割脉了，流了好多血", "self_harm", "livelihood"),
+            ("他在卫生间里划了自己的手腕，地上都是血", "self_harm", "livelihood"),
+        )
+    )
+    assert_signals((("楼下的工厂切割脉冲焊机响了一晚上", None),))
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
