@@ -1043,6 +1043,31 @@ def test_cut_wrists_in_any_words_are_self_harm_sent_to_care(db):
     assert_signals((("楼下的工厂切割脉冲焊机响了一晚上", None),))
 
 
+def test_everyday_words_for_a_heart_attack_a_drowning_a_lost_elder_or_a_threat_raise_their_alarm():
+    """The duty phone must ring, and say why, for 犯心脏病 in a lift (the model alone gives it
+    less than its threshold), a child fallen into the river, an old man with dementia who
+    has wandered off, a neighbour whose knife is already whetted, a husband who says he
+    will strangle his wife, or a man walking about with a watermelon knife; not for a
+    chronic illness, a fear of what might happen, a shoe in the river or a question about
+    what to do one day."""
+    assert_signals(
+        (
+            ("电梯里有人犯心脏病了", "collapse"),
+            ("小孩掉河里了", "trapped"),
+            ("老人走失了，有老年痴呆，穿一件蓝棉袄", "missing"),
+            ("他说要把那家人全家都弄了，刀都磨好了", "violence"),
+            ("我老公喝醉了在家砸东西，说要掐死我", "violence"),
+            ("他拎着把西瓜刀在楼下转悠，嘴里骂骂咧咧的", "violence"),
+            ("他经常犯癫痫，想问问能不能办残疾证", None),
+            ("河边没护栏，怕小孩掉河里", None),
+            ("小孩容易掉河里，得装个护栏", None),
+            ("孩子的鞋掉河里了", None),
+            ("我想问问老人走失了以后社区一般怎么找", None),
+        )
+    )
+    assert current_model().propose("电梯里有人犯心脏病了").risk
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
