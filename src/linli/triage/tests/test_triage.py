@@ -1068,6 +1068,24 @@ def test_everyday_words_for_a_heart_attack_a_drowning_a_lost_elder_or_a_threat_r
     assert current_model().propose("电梯里有人犯心脏病了").risk
 
 
+def test_despair_said_as_a_question_or_a_password_handed_over_is_self_harm_not_fraud(db):
+    """A daughter whose mother told her the passbook's password "since she won't need it"
+    is hearing a goodbye, not a scam: the case goes to care, not to the legal advisers.
+    活着还有啥意思 is the question form of 活着没意思; 大不了一起死 is 同归于尽 in plain words."""
+    assert_risk_proposals(
+        (
+            ("我妈把存折密码都告诉我了，说以后用不上了", "self_harm", "livelihood"),
+            ("活着还有啥意思啊", "self_harm", "livelihood"),
+        )
+    )
+    assert_signals(
+        (
+            ("这事我跟他没完，大不了一起死", "violence"),
+            ("物业告诉我们门禁卡以后不需要了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
