@@ -290,6 +290,10 @@ NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又
 FIRE_SUPPOSED = re.compile(
     r"(怕|担心|容易|可能|迟早|早晚|哪天|就会|会不会|不然|否则|防|别让|免得|省得)[^，。！？,.!?]{0,3}$"
 )
+# "上次着火的那栋楼什么时候修": a fire the last time, now a repair. Only for gas_fire, and only
+# right before the fire word: "上次他拿刀砍我，今天又来了" is violence now, and in "上次着火
+# 没人管，这次又着火了" the second fire is now.
+FIRE_BEFORE = re.compile(r"(上次|上回|那次|那回)[^，。！？,.!?]{0,3}$")
 FIRE_HABIT = re.compile(
     r"(天天|每天|整天|经常|老是|总是|一到[^，。！？]{0,4}就)[^，。！？,.!?]{0,3}$"
 )
@@ -326,7 +330,7 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))
     if kind != "gas_fire":
         return False
-    if FIRE_SUPPOSED.search(before):
+    if FIRE_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
         return True
     if "烟" in match.group(0) and FIRE_HABIT.search(before):
         return True
@@ -364,8 +368,8 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
-       STUFFY_PLACE); for fire and gas, feared, wished away, habitual smoke or
-       a what-if question.
+       STUFFY_PLACE); for fire and gas, feared, wished away, the last time's
+       (FIRE_BEFORE), habitual smoke or a what-if question.
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """

@@ -1086,6 +1086,19 @@ def test_despair_said_as_a_question_or_a_password_handed_over_is_self_harm_not_f
     )
 
 
+def test_last_times_fire_is_a_repair_but_a_fire_again_is_an_alarm():
+    """A resident asking when the block that burned last time will be repaired wants a
+    date, not the duty phone; one whose block is burning again needs it now."""
+    assert_signals(
+        (
+            ("上次着火的那栋楼什么时候修", None),
+            ("上回冒烟的那个配电箱到现在还没换", None),
+            ("上次着火没人管，这次又着火了", "gas_fire"),
+            ("上次他拿刀砍我，今天又来了", "violence"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
