@@ -1099,6 +1099,20 @@ def test_last_times_fire_is_a_repair_but_a_fire_again_is_an_alarm():
     )
 
 
+def test_a_child_who_swallowed_a_battery_or_grandmas_pills_raises_an_alarm():
+    """A parent whose toddler swallowed a button battery or a handful of blood-pressure
+    pills needs help sent now, whatever the model makes of a report that short; a child
+    who took the medicine the doctor gave is no alarm."""
+    assert_signals(
+        (
+            ("我家的小孩吞了一颗纽扣电池", "collapse"),
+            ("孩子吃了奶奶的降压药，吃了好几片", "collapse"),
+            ("宝宝误食了干燥剂", "collapse"),
+            ("孩子吃了医生开的药，烧退了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
