@@ -629,8 +629,8 @@ class TriageModel:
         two-character n-gram and the jieba word 下来 read the same), and none with a
         punctuation mark or a space in it (an n-gram "，叫" reads as noise).
         A character or pair inside a jieba word of the text is named as that word (圾 and 垃
-        as 垃圾, once), one straddling two words (的垃) not at all, and a word said in any text (GENERIC_IDF: 一个, 现在) only when no
-        other word pushed towards the category."""
+        as 垃圾, once), one straddling two words (的垃) not at all, and a word said in any
+        text (GENERIC_IDF: 一个, 现在) only when no other word pushed towards the category."""
         model = self.models["category"]
         row = list(model.classes_).index(category)
         coefficients = model.coef_[row] if model.coef_.shape[0] > 1 else model.coef_[0]

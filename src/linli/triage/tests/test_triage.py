@@ -1082,6 +1082,7 @@ def test_despair_said_as_a_question_or_a_password_handed_over_is_self_harm_not_f
         (
             ("这事我跟他没完，大不了一起死", "violence"),
             ("物业告诉我们门禁卡以后不需要了", None),
+            ("这个官司我们要跟他们一起死磕到底", None),
         )
     )
 
