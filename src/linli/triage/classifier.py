@@ -416,10 +416,17 @@ def _generic_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[str, ...]:
+    """jieba's words of a text, all of them; kept for the few texts last seen, as a proposal
+    cuts the same text for its feature row (`_words`) and for its reason (`_evidence`)."""
     import jieba
 
-    return [w for w in jieba.lcut(text) if len(w) > 1]
+    return tuple(jieba.lcut(text))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _tokens(text) if len(w) > 1]
 
 
 class TriageModel:
@@ -641,26 +648,23 @@ class TriageModel:
             for i, w in zip(row_matrix.indices, row_matrix.data, strict=True)
             if not str(names[i]).startswith("concepts__")
         }
-        import jieba
-
-        tokens = jieba.lcut(text)
+        tokens = _tokens(text)
         text_words = [w for w in tokens if len(w) > 1]
-        ends = {0, *itertools.accumulate(len(w) for w in tokens)}  # where the words meet
+        ends = sorted({0, *itertools.accumulate(len(w) for w in tokens)})  # where words meet
+        # The runs of whole words an n-gram (up to 3 characters) or a jieba word can be.
+        whole = {text[a:b] for a in ends for b in ends if 0 < b - a <= 3} | set(tokens)
         words: list[str] = []
         generic: list[str] = []  # said in any text; named only when nothing else is
         for i in sorted(weights, key=lambda i: -coefficients[i] * weights[i]):
             if coefficients[i] <= 0 or len(words) == top:
                 break
             word = str(names[i]).split("__", 1)[-1]
-            # A character or pair inside a word of the text reads as that word: 圾 as 垃圾.
-            # One that begins or ends inside a word (的垃, 巡查发) reads as noise.
+            # A character or pair inside a word of the text reads as that word (圾 as 垃圾);
+            # one that begins or ends inside a word (的垃, 巡查发) reads as noise.
             inside = [w for w in text_words if word in w]
             if inside:
                 word = min(inside, key=len)
-            elif not any(
-                m.start() in ends and m.start() + len(word) in ends
-                for m in re.finditer(re.escape(word), text)
-            ):
+            elif word not in whole:
                 continue
             if not word.isalnum() or any(word in shown for shown in words):
                 continue  # punctuation, or part of a word already named (圾 after 垃圾)
