@@ -285,9 +285,10 @@ LONG_AGO = re.compile(
 )
 NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
 # Fire and smoke words said of a hazard, a habit or a wish, not of a fire now: "我怕着火",
-# "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟", "别让它一直冒烟". Only for
-# gas_fire: "我好怕他拿刀" is violence now.
-FIRE_SUPPOSED = re.compile(
+# "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟", "别让它一直冒烟"; and a fall or a
+# collapse onto people feared, not happening: "怕小孩掉河里", "怕哪天倒下来压着人". Only for
+# gas_fire and trapped: "我好怕他拿刀" is violence now.
+HAZARD_SUPPOSED = re.compile(
     r"(怕|担心|容易|可能|迟早|早晚|哪天|就会|会不会|不然|否则|防|别让|免得|省得)[^，。！？,.!?]{0,3}$"
 )
 # "上次着火的那栋楼什么时候修": a fire the last time, now a repair. Only for gas_fire, and only
@@ -328,9 +329,11 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
         return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))
+    if kind == "trapped":
+        return HAZARD_SUPPOSED.search(before) is not None
     if kind != "gas_fire":
         return False
-    if FIRE_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
+    if HAZARD_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
         return True
     if "烟" in match.group(0) and FIRE_HABIT.search(before):
         return True
@@ -368,8 +371,9 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
-       STUFFY_PLACE); for fire and gas, feared, wished away, the last time's
-       (FIRE_BEFORE), habitual smoke or a what-if question.
+       STUFFY_PLACE); for fire and gas, feared, wished away (HAZARD_SUPPOSED), the
+       last time's (FIRE_BEFORE), habitual smoke or a what-if question; for a person
+       trapped, feared (HAZARD_SUPPOSED).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """

@@ -1060,6 +1060,7 @@ def test_everyday_words_for_a_heart_attack_a_drowning_a_lost_elder_or_a_threat_r
             ("他拎着把西瓜刀在楼下转悠，嘴里骂骂咧咧的", "violence"),
             ("他经常犯癫痫，想问问能不能办残疾证", None),
             ("河边没护栏，怕小孩掉河里", None),
+            ("工地的脚手架歪了，担心哪天塌下来压着人", None),
             ("小孩容易掉河里，得装个护栏", None),
             ("孩子的鞋掉河里了", None),
             ("我想问问老人走失了以后社区一般怎么找", None),
