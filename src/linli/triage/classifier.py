@@ -255,7 +255,8 @@ NOT_NOW = re.compile(
 
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
-# "他也道了歉", "人已经找到了", "开玩笑的", "燃气公司来查过说没事", and for fire, "没冒烟也没见火"
+# "他也道了歉", "人已经找到了", "派出所已经把人带走了", "开玩笑的", "燃气公司来查过说没事", and for
+# fire, "没冒烟也没见火"
 # (no smoke and no fire, both denied).
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
@@ -265,6 +266,7 @@ SETTLED = re.compile(
     r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了)"
+    r"|(派出所|民警|警察|公安)[^。！？!?，,]{0,6}(带走了|抓走了)"
     r"|[被把][^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
     r"|(来|上门)?(查|检查)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"
@@ -303,8 +305,9 @@ FIRE_HABIT = re.compile(
 # 这两天又不吃饭了" stays a risk, and so does "说过不想活了，现在人找不到了").
 SAID_BEFORE = re.compile(r"说过$")
 RECOVERED = re.compile(r"好了|好多了|缓过来|挺好|精神多了|没事了|好起来")
-# "吵得我都想死", "热得要死": a way of saying how bad a nuisance is, not a wish to die.
-HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困]得[^，。！？,.!?]{0,3}$")
+# "吵得我都想死", "练琴练得我都想死了": a way of saying how bad a nuisance is, not a wish to
+# die. Not when the words are said as a threat: "老爷子气得说要喝农药" is one.
+HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，。！？,.!?说]{0,3}$")
 # "车库里闷得喘不过气": the air of a place is stuffy, not a person fighting for breath. Only
 # a place is stuffy here: "他胸口闷得喘不上气" and "心里闷得喘不过气" are a body, and stay alarms.
 STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)闷得[^，。！？,.!?]{0,3}$")
@@ -312,6 +315,13 @@ STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)�
 FIRE_WHAT_IF = re.compile(
     r"^[^。！？!?]{0,6}(拿什么|怎么(办|救|跑|逃|出去)|咋(办|整)|进不来|跑不出|出不去|来不及)"
 )
+
+# "有人打电话冒充客服，我都挂了，提醒大家注意": a fraud tried and refused, told as a warning.
+# Not when the report says the money is moving still ("我说是假的她不信，现在正在转").
+FRAUD_REFUSED = re.compile(
+    r"^[^。！？!?]{0,16}(挂了|挂掉了|挂断了|没(有)?(上当|理他|理它|信|转|给)|识破|是假的)"
+)
+FRAUD_UNDER_WAY = re.compile(r"正在|正要|马上|这会儿|还在|已经转|不信")
 
 
 def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
@@ -331,6 +341,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))
     if kind == "trapped":
         return HAZARD_SUPPOSED.search(before) is not None
+    if kind == "fraud":
+        return bool(FRAUD_REFUSED.search(after) and not FRAUD_UNDER_WAY.search(after))
     if kind != "gas_fire":
         return False
     if HAZARD_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
@@ -360,6 +372,29 @@ if _unranked := {kind for kind, _p in RISK_RULES} - set(KIND_PRIORITY):
     raise ValueError(f"risk_patterns.txt: kinds missing from KIND_PRIORITY: {sorted(_unranked)}")
 
 
+def _risk_matches(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each kind's first match that speaks of now, and each kind's first match that does not
+    (`_not_now`)."""
+    found: dict[str, str] = {}
+    passed: dict[str, str] = {}
+    for kind, pattern in RISK_RULES:
+        if kind in found:
+            continue
+        for match in pattern.finditer(text):
+            if not _not_now(kind, text, match):
+                found[kind] = match.group(0)
+                break
+            passed.setdefault(kind, match.group(0))
+    return found, passed
+
+
+def _first_kind(matches: dict[str, str]) -> tuple[str, str] | None:
+    for kind in KIND_PRIORITY:
+        if kind in matches:
+            return kind, matches[kind]
+    return None
+
+
 def risk_signal(text: str) -> tuple[str, str] | None:
     """The risk the text describes now: (kind, the words that matched), or None.
 
@@ -373,22 +408,20 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
        STUFFY_PLACE); for fire and gas, feared, wished away (HAZARD_SUPPOSED), the
        last time's (FIRE_BEFORE), habitual smoke or a what-if question; for a person
-       trapped, feared (HAZARD_SUPPOSED).
+       trapped, feared (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """
-    found: dict[str, str] = {}
-    for kind, pattern in RISK_RULES:
-        if kind in found:
-            continue
-        for match in pattern.finditer(text):
-            if not _not_now(kind, text, match):
-                found[kind] = match.group(0)
-                break
-    for kind in KIND_PRIORITY:
-        if kind in found:
-            return kind, found[kind]
-    return None
+    return _first_kind(_risk_matches(text)[0])
+
+
+def risk_told_as_not_now(text: str) -> tuple[str, str] | None:
+    """When the report's risk words all speak of something not happening now ("刚才有煤气味，
+    燃气公司来看过，已经修好了"), the first of them as (kind, words); None when a rule speaks
+    of now or no rule matched. Such a report raises no alarm from the model either: the model
+    weighs 煤气味 without the words around it (see `TriageModel.propose`)."""
+    found, passed = _risk_matches(text)
+    return None if found else _first_kind(passed)
 
 
 CONCEPTS = _pattern_file("concepts.txt")
@@ -551,15 +584,23 @@ class TriageModel:
         confidence = sureness["category"]
         model_route = answer["route"]
         risk_probability = self.risk_probability(matrix)
-        signal = risk_signal(text)
+        found, passed = _risk_matches(text)
+        signal = _first_kind(found)
+        # Risk words all told as over, feared or past ("煤气味…已经修好了") outweigh the
+        # model, which reads the words without what is said around them: on the training
+        # folds this drops 11 of 179 false alarms and no risk is missed.
+        not_now = None if found else _first_kind(passed)
         threshold = self.__dict__.get("risk_threshold", RISK_MODEL_THRESHOLD_BEFORE_BAYES)
-        risk = signal is not None or risk_probability >= threshold
+        model_alarm = risk_probability >= threshold
+        risk = signal is not None or (model_alarm and not_now is None)
         reasons = []
         moved = False  # the category was changed to one this kind of risk belongs to
         if signal is not None:
             reasons.append(f"risk:{signal[0]}「{signal[1]}」")
         elif risk:
             reasons.append(f"risk:model {risk_probability:.2f}")
+        elif model_alarm and not_now is not None:
+            reasons.append(f"not_now:{not_now[0]}「{not_now[1]}」")
         if risk:
             answer["timeframe"] = "immediate"
             plausible = RISK_CATEGORIES.get(signal[0], ()) if signal is not None else ()

@@ -59,7 +59,7 @@ def triage_reason_text(reason: str) -> str:
     in words for the person who triages, in their language.
 
     Each "; " part is one of: a risk rule and the words it matched, the model's own risk
-    estimate, a category and its strongest words, a sub-category and its keyword, the
+    estimate, risk words told as not happening now (the model's alarm held back), a category and its strongest words, a sub-category and its keyword, the
     usual route taken, or the reporter's own choice of service. Anything else stays as it
     is.
     """
@@ -73,6 +73,15 @@ def triage_reason_text(reason: str) -> str:
         words = _CODE_WORDS.match(part)
         if head == "risk" and rest.startswith("model"):
             parts.append(str(_("risk, by the model's estimate %(p)s") % {"p": rest[5:].strip()}))
+        elif head == "not_now":
+            match = _CODE_WORDS.match(rest)
+            kind, said = (match.group(1), match.group(2)) if match else (rest, "")
+            parts.append(
+                str(
+                    _("no alarm: 「%(words)s」 is told as past, supposed or dealt with (%(kind)s)")
+                    % {"kind": RISK_KIND_LABELS.get(kind, kind), "words": said}
+                )
+            )
         elif head == "risk":
             match = _CODE_WORDS.match(rest)
             kind, said = (match.group(1), match.group(2)) if match else (rest, "")

@@ -1115,6 +1115,64 @@ def test_a_child_who_swallowed_a_battery_or_grandmas_pills_raises_an_alarm():
     )
 
 
+def test_a_gas_smell_already_fixed_raises_no_alarm_from_the_model_either(db):
+    """A resident who writes that the gas smell was a loose valve the gas company has
+    fixed is telling the community, not calling for help: the rule hears 已经修好了, and
+    the model, which weighs 煤气味 alone, is not let to raise the alarm the rule held back.
+    The reason says which words were told as over, so the person triaging sees why."""
+    from django.utils import translation
+
+    from linli.triage.classifier import current_model, risk_told_as_not_now
+    from linli.triage.services import triage_reason_text
+
+    settled = "刚才闻到一点煤气味，燃气公司的人来看过了，说是灶台阀门没关紧，已经修好了"
+    assert risk_told_as_not_now(settled) == ("gas_fire", "煤气味")
+    proposal = current_model().propose(settled)
+    assert not proposal.risk
+    assert proposal.reason.startswith("not_now:gas_fire「煤气味」")
+    with translation.override("zh-hans"):
+        assert triage_reason_text("not_now:gas_fire「煤气味」") == (
+            "不报警：「煤气味」说的是过去、假设或已处理的事（燃气或火情）"
+        )
+    assert risk_told_as_not_now("楼道里一股子煤气味儿，呛得人头疼") is None
+    assert current_model().propose("楼道里一股子煤气味儿，呛得人头疼").risk
+    # Words of now beside words of the past: the alarm stands.
+    assert current_model().propose("上次着火没人管，这次又着火了").risk
+
+
+def test_a_fraud_hung_up_on_is_a_warning_but_an_impostor_collecting_at_the_door_is_an_alarm():
+    """A resident who hung up on a fake customer-service call wants the neighbours warned;
+    one whose building has a fake gas-company man collecting money door to door needs
+    someone there before the old people pay."""
+    assert_signals(
+        (
+            ("最近老有人打电话冒充客服，我都挂了，提醒大家注意", None),
+            ("冒充客服让我妈开屏幕共享，我说是假的她不信，现在正在操作", "fraud"),
+            ("小区里有个人冒充燃气公司的挨家挨户收钱，说不交就停气", "fraud"),
+            ("有人在小区里挨家挨户推销净水器，还冒充物业", None),
+        )
+    )
+
+
+def test_things_still_thrown_down_or_a_threat_that_a_child_is_next_raise_an_alarm():
+    """A mother whose dog was poisoned by a neighbour who said her child is next, and a
+    resident watching flowerpots still coming down from a balcony, need the police and the
+    building head now; a stroke years ago that left an arm stiff, or an old man who was
+    "annoyed to death" by a neighbour's piano, do not — but a grandfather who, angry, says
+    he will drink pesticide does."""
+    assert_signals(
+        (
+            ("楼上阳台往下扔花盆，差点砸到人，现在还在扔", "trapped"),
+            ("我家狗被楼下的人毒死了，他还说下次就轮到我家孩子", "violence"),
+            ("我爸前年中风了，现在半边身子不太灵活，想申请个轮椅", None),
+            ("我妈半边身子突然不灵活了，说话也不清楚", "collapse"),
+            ("隔壁孩子练琴练得我都想死了", None),
+            ("俩老人吵架，老爷子气得说要喝农药，药瓶子都拿出来了", "self_harm"),
+            ("昨天那个喝多了在楼下喊救命的醉汉，派出所已经带走了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
