@@ -76,6 +76,14 @@ def triage_reason_text(reason: str) -> str:
         elif head == "not_now":
             match = _CODE_WORDS.match(rest)
             kind, said = (match.group(1), match.group(2)) if match else (rest, "")
+            if kind == "over":
+                parts.append(
+                    str(
+                        _("no alarm: the report ends saying it is over「%(words)s」")
+                        % {"words": said}
+                    )
+                )
+                continue
             parts.append(
                 str(
                     _("no alarm: 「%(words)s」 is told as past, supposed or dealt with (%(kind)s)")

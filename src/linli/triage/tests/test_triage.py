@@ -1140,6 +1140,29 @@ def test_a_gas_smell_already_fixed_raises_no_alarm_from_the_model_either(db):
     assert current_model().propose("上次着火没人管，这次又着火了").risk
 
 
+def test_a_report_that_ends_saying_it_is_over_raises_no_alarm_from_the_model(db):
+    """A neighbour who writes that the old woman next door was dizzy in the stairwell this
+    morning, sat a while at home and is fine now is keeping the record; the model hears
+    晕乎乎 and would ring the duty phone (the reason below is only given when it would).
+    Not when the report goes on with a but: the fire is out, yet the old woman upstairs has
+    not come out."""
+    from django.utils import translation
+
+    from linli.triage.classifier import current_model
+    from linli.triage.services import triage_reason_text
+
+    over = "隔壁老太太早上在楼道里晕乎乎的，扶她回家坐了一会儿，现在没事了"
+    proposal = current_model().propose(over)
+    assert not proposal.risk
+    assert proposal.reason.startswith("not_now:over「现在没事了」"), proposal.reason
+    with translation.override("zh-hans"):
+        assert triage_reason_text("not_now:over「现在没事了」") == (
+            "不报警：反映的末尾说事情已经过去「现在没事了」"
+        )
+    still = "楼下着火了，火已经灭了，可三楼的老太太还没出来"
+    assert current_model().propose(still).risk
+
+
 def test_a_fraud_hung_up_on_is_a_warning_but_an_impostor_collecting_at_the_door_is_an_alarm():
     """A resident who hung up on a fake customer-service call wants the neighbours warned;
     one whose building has a fake gas-company man collecting money door to door needs
