@@ -1196,6 +1196,28 @@ def test_things_still_thrown_down_or_a_threat_that_a_child_is_next_raise_an_alar
     )
 
 
+def test_people_pinned_pushed_fallen_or_on_cracking_ice_raise_an_alarm():
+    """A passer-by who saw a wall fall on two people, a child on ice that is cracking, a
+    toddler putting rat poison in its mouth, a son who pushed his mother down the stairs, or
+    someone fallen from a height: each needs help sent now, whatever the model makes of
+    words it rarely saw (each of these was under its threshold, 0.09–0.53). A fear of the
+    same, or an adult's pill too big to swallow, is no alarm."""
+    assert_signals(
+        (
+            ("工地的围墙倒了，压住了两个路过的人", "trapped"),
+            ("有个小孩在小区池塘冰面上玩，冰都裂了", "trapped"),
+            ("河面结冰了，孩子们都在上面滑，怕冰裂了", None),
+            ("小区里有人在卖老鼠药，小孩捡起来往嘴里放了", "collapse"),
+            ("宝宝把电池往嘴里塞了", "collapse"),
+            ("药片太大了，老人往嘴里放不进去", None),
+            ("楼下的母子俩吵架，儿子把他妈推下了楼梯", "violence"),
+            ("二单元有人从楼上摔下来了，就在花坛边上", "hurt"),
+            ("三楼的窗户没装防护栏，小孩要是从窗户掉下来了怎么办", None),
+            ("楼梯太陡了，怕老人从楼梯上摔下来", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
