@@ -317,6 +317,14 @@ HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，
 # "车库里闷得喘不过气": the air of a place is stuffy, not a person fighting for breath. Only
 # a place is stuffy here: "他胸口闷得喘不上气" and "心里闷得喘不过气" are a body, and stay alarms.
 STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)闷得[^，。！？,.!?]{0,3}$")
+# "小区里有只流浪狗好像生病了，躺在草丛里不动": an animal, not a person, collapsed. Only when
+# no word for a person comes between it and the collapse words ("狗一直叫，爷爷躺在地上不动"
+# is a person), not when the animal is done to or by ("被马踢了躺在地上不动", "遛狗的时候摔
+# 倒了"), and only for a collapse.
+ANIMAL_BEFORE = re.compile(
+    r"(?<![被杀养喂放遛赶逗抱牵])(狗|猫|鸟|鸡|鸭|鹅|猪|羊|牛|马|兔|鸽)"
+    r"[^。！？!?人他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
+)
 # "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
 FIRE_WHAT_IF = re.compile(
     r"^[^。！？!?]{0,6}(拿什么|怎么(办|救|跑|逃|出去)|咋(办|整)|进不来|跑不出|出不去|来不及)"
@@ -341,7 +349,9 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
     if kind == "collapse":
-        return STUFFY_PLACE.search(before) is not None
+        return bool(
+            STUFFY_PLACE.search(before) or ANIMAL_BEFORE.search(text[: match.start()][-16:])
+        )
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
         return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))
@@ -412,7 +422,7 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
-       STUFFY_PLACE); for fire and gas, feared, wished away (HAZARD_SUPPOSED), the
+       STUFFY_PLACE) or an animal (ANIMAL_BEFORE); for fire and gas, feared, wished away (HAZARD_SUPPOSED), the
        last time's (FIRE_BEFORE), habitual smoke or a what-if question; for a person
        trapped, feared (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with

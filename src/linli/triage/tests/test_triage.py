@@ -1214,6 +1214,10 @@ def test_people_pinned_pushed_fallen_or_on_cracking_ice_raise_an_alarm():
             ("二单元有人从楼上摔下来了，就在花坛边上", "hurt"),
             ("三楼的窗户没装防护栏，小孩要是从窗户掉下来了怎么办", None),
             ("楼梯太陡了，怕老人从楼梯上摔下来", None),
+            # An animal lying still is for the property office; a person is not.
+            ("小区里有只流浪狗好像生病了，躺在草丛里不动", None),
+            ("狗一直叫，爷爷躺在地上不动", "collapse"),
+            ("快来人啊片场有人被马踢了躺在地上不动了", "collapse"),
         )
     )
 
