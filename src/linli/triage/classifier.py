@@ -255,9 +255,8 @@ NOT_NOW = re.compile(
 
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
-# "他也道了歉", "人已经找到了", "派出所已经把人带走了", "开玩笑的", "燃气公司来查过说没事", and for
-# fire, "没冒烟也没见火"
-# (no smoke and no fire, both denied).
+# "他也道了歉", "人已经找到了", "派出所已经把人带走了", "120已经拉走了", "开玩笑的",
+# "燃气公司来查过说没事", and for fire, "没冒烟也没见火" (no smoke and no fire, both denied).
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
@@ -267,6 +266,7 @@ _SETTLED_WORDS = (
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了)"
     r"|(派出所|民警|警察|公安)[^。！？!?，,]{0,6}(带走了|抓走了)"
+    r"|(120|救护车|急救车)[^。！？!?，,没未不]{0,6}(拉走了|接走了|送(去|到)?医院了)"
     r"|[被把][^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
     r"|(来|上门)?(查|检查)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"

@@ -1222,6 +1222,21 @@ def test_people_pinned_pushed_fallen_or_on_cracking_ice_raise_an_alarm():
     )
 
 
+def test_trying_desperately_for_a_job_or_an_ambulance_gone_is_no_alarm():
+    """拼命 is a threat only as one (跟我拼命, 拼命砸门): a resident 拼命找工作 wants the job
+    fair's date. An old man who fainted and was taken by the ambulance is in hospital
+    hands; one whose ambulance has not come is not."""
+    assert_signals(
+        (
+            ("我在网上拼命找工作，社区有没有招聘会", None),
+            ("他说要跟我拼命", "violence"),
+            ("他喝多了拼命砸门", "violence"),
+            ("今天楼下有个老人晕倒了，120已经拉走了，想问问他家里人联系上没有", None),
+            ("老人晕倒了，打了120还没来", "collapse"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
