@@ -320,9 +320,10 @@ STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)�
 # "小区里有只流浪狗好像生病了，躺在草丛里不动": an animal, not a person, collapsed. Only when
 # no word for a person comes between it and the collapse words ("狗一直叫，爷爷躺在地上不动"
 # is a person), not when the animal is done to or by ("被马踢了躺在地上不动", "遛狗的时候摔
-# 倒了"), and only for a collapse.
+# 倒了"), not 马路 or 牛奶, and only for a collapse.
 ANIMAL_BEFORE = re.compile(
-    r"(?<![被杀养喂放遛赶逗抱牵])(狗|猫|鸟|鸡|鸭|鹅|猪|羊|牛|马|兔|鸽)"
+    r"(?<![被杀养喂放遛赶逗抱牵])"
+    r"(狗|猫|鸟|鸡(?![蛋])|鸭|鹅|猪(?![肉])|羊(?![肉毛])|牛(?![奶肉])|马(?![路上桶达车甲])|兔|鸽)"
     r"[^。！？!?人他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
 )
 # "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
