@@ -53,7 +53,15 @@ def to_traditional(text: str) -> str:
 
 
 @cache
-def _converter() -> Callable[[str], str]:
+def _converter(config: str = "s2tw") -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("s2tw").convert
+    return opencc.OpenCC(config).convert
+
+
+@lru_cache(maxsize=256)
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, for text to be read by what is written in Simplified (the
+    triage rules and model): "好幾天沒見了" → "好几天没见了". Simplified text comes back as
+    it was."""
+    return _converter("t2s")(text)

@@ -12,6 +12,10 @@ Technique, chosen for short, colloquial, typo-ridden Chinese with no network:
    backed by the model's own risk estimate when it is very sure. A risk is always
    "immediate".
 4. The reason names the rule that fired and the strongest n-grams behind the category.
+
+Every text is read as Simplified Chinese with Chinese punctuation (`normalised`): the
+corpus, the rules and the model are written so, and a report typed in Traditional
+characters or with ASCII commas is the same report.
 """
 
 from __future__ import annotations
@@ -389,6 +393,22 @@ if _unranked := {kind for kind, _p in RISK_RULES} - set(KIND_PRIORITY):
     raise ValueError(f"risk_patterns.txt: kinds missing from KIND_PRIORITY: {sorted(_unranked)}")
 
 
+# An ASCII comma, full stop, !, ? or ; typed after a Chinese character, as a phone keyboard
+# in English mode gives it ("好几天没见人了,报纸还在门口"): the rules end a clause at
+# Chinese punctuation. Not a decimal point or a full stop between letters or digits.
+_ASCII_PUNCTUATION = re.compile(r"(?<=[\u3400-\u9fff])[ \t]*([,.!?;])(?![0-9A-Za-z])[ \t]*")
+_CHINESE_PUNCTUATION = {",": "，", ".": "。", "!": "！", "?": "？", ";": "；"}
+
+
+@functools.lru_cache(maxsize=256)
+def normalised(text: str) -> str:
+    """The text as the rules and the model read it: Simplified characters (OpenCC), and
+    Chinese punctuation after Chinese characters (`_ASCII_PUNCTUATION`)."""
+    from linli.lib.text import to_simplified
+
+    return _ASCII_PUNCTUATION.sub(lambda m: _CHINESE_PUNCTUATION[m.group(1)], to_simplified(text))
+
+
 def _risk_matches(text: str) -> tuple[dict[str, str], dict[str, str]]:
     """Each kind's first match that speaks of now, and each kind's first match that does not
     (`_not_now`)."""
@@ -429,7 +449,7 @@ def risk_signal(text: str) -> tuple[str, str] | None:
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """
-    return _first_kind(_risk_matches(text)[0])
+    return _first_kind(_risk_matches(normalised(text))[0])
 
 
 # "楼下着火了，火已经灭了，可三楼的老太太还没出来": after words told as over, something is
@@ -446,8 +466,12 @@ def risk_told_as_not_now(
     (ENDS_SETTLED). None when a rule speaks of now, when nothing says so, or when the report
     goes on with a "but" after the first risk word (STILL_WRONG). Such a report raises no
     alarm from the model either: the model weighs 煤气味 without the words around it (see
-    `TriageModel.propose`). `matches` is `_risk_matches(text)` when already known."""
-    found, passed = matches or _risk_matches(text)
+    `TriageModel.propose`). `matches` is `_risk_matches(text)` of the `normalised` text,
+    when already known."""
+    if matches is None:
+        text = normalised(text)
+        matches = _risk_matches(text)
+    found, passed = matches
     if found:
         return None
     told = _first_kind(passed)
@@ -530,7 +554,7 @@ class TriageModel:
         from sklearn.linear_model import LogisticRegression
         from sklearn.naive_bayes import MultinomialNB
 
-        texts = [e.text[:MAX_CHARS] for e in examples]
+        texts = [normalised(e.text[:MAX_CHARS]) for e in examples]
         matrix = self.features.fit_transform(texts)
         for field in (*FIELDS, "risk"):
             labels = [str(getattr(e, field)) for e in examples]
@@ -604,7 +628,7 @@ class TriageModel:
 
     def propose(self, text: str, taxonomy: Taxonomy | None = None) -> Proposal:
         taxonomy = taxonomy or _shipped_taxonomy()
-        text = text.strip()[:MAX_CHARS]
+        text = normalised(text.strip()[:MAX_CHARS])
         matrix = self.vector(text)
         answer: dict[str, str] = {}
         sureness: dict[str, float] = {}

@@ -1237,6 +1237,28 @@ def test_trying_desperately_for_a_job_or_an_ambulance_gone_is_no_alarm():
     )
 
 
+def test_a_report_typed_in_traditional_characters_or_with_ascii_commas_is_the_same_report(db):
+    """A daughter in Hong Kong who reports her father unseen for days, typing in Traditional
+    characters, or a grid worker whose phone keyboard gives ASCII commas, gets the proposal
+    the same words in Simplified with Chinese commas get; before, 好幾天沒見了 matched no
+    rule. A decimal point stays one."""
+    from linli.triage.classifier import current_model, normalised
+
+    model = current_model()
+    for typed, simplified in (
+        ("對門老人好幾天沒見了，報紙還在門口", "对门老人好几天没见了，报纸还在门口"),
+        ("樓道裡一股煤氣味，嗆得人頭疼", "楼道里一股煤气味，呛得人头疼"),
+        ("我們樓的電梯壞了三天了，物業也不管", "我们楼的电梯坏了三天了，物业也不管"),
+        ("好几天没见人了,报纸还在门口!", "好几天没见人了，报纸还在门口！"),
+    ):
+        assert normalised(typed) == simplified
+        assert model.propose(typed) == model.propose(simplified), typed
+    assert model.propose("對門老人好幾天沒見了，報紙還在門口").reason.startswith(
+        "risk:missing「好几天没见」"
+    )
+    assert normalised("药费3.5元,太贵了") == "药费3.5元，太贵了"
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
