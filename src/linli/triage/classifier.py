@@ -330,6 +330,10 @@ ANIMAL_BEFORE = re.compile(
     r"(狗|猫|鸟|鸡(?![蛋])|鸭|鹅|猪(?![肉])|羊(?![肉毛])|牛(?![奶肉])|马(?![路上桶达车甲])|兔|鸽)"
     r"[^。！？!?人他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
 )
+# "老人患阿尔茨海默病多年，意识模糊，家属申请长期护理保险": a state of years, not a collapse
+# now. Not when the report says it came on now ("长期卧床，今天突然意识模糊").
+CHRONIC_BEFORE = re.compile(r"(多年|常年|长期|好几年|几年了|一直都)[^。！？!?]{0,10}$")
+SUDDEN = re.compile(r"突然|一下子|忽然")
 # "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
 FIRE_WHAT_IF = re.compile(
     r"^[^。！？!?]{0,6}(拿什么|怎么(办|救|跑|逃|出去)|咋(办|整)|进不来|跑不出|出不去|来不及)"
@@ -354,8 +358,13 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
     if kind == "collapse":
+        chronic = CHRONIC_BEFORE.search(text[: match.start()][-16:]) and not (
+            NOW_AGAIN.search(text) or SUDDEN.search(text)
+        )
         return bool(
-            STUFFY_PLACE.search(before) or ANIMAL_BEFORE.search(text[: match.start()][-16:])
+            STUFFY_PLACE.search(before)
+            or ANIMAL_BEFORE.search(text[: match.start()][-16:])
+            or chronic
         )
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
@@ -443,9 +452,10 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
-       STUFFY_PLACE) or an animal (ANIMAL_BEFORE); for fire and gas, feared, wished away (HAZARD_SUPPOSED), the
-       last time's (FIRE_BEFORE), habitual smoke or a what-if question; for a person
-       trapped, feared (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED).
+       STUFFY_PLACE), an animal (ANIMAL_BEFORE) or a state of years (CHRONIC_BEFORE);
+       for fire and gas, feared, wished away (HAZARD_SUPPOSED), the last time's
+       (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
+       (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """

@@ -1259,6 +1259,30 @@ def test_a_report_typed_in_traditional_characters_or_with_ascii_commas_is_the_sa
     assert normalised("药费3.5元,太贵了") == "药费3.5元，太贵了"
 
 
+def test_a_hotline_hand_off_in_formal_words_raises_the_alarm_plain_words_would():
+    """A 12345 ticket or a visit note says 未见出门, 持械, 殴打, 限制离开, 意识模糊 where a
+    resident says 没见出门, 拿着刀, 打, 不让走, 迷迷糊糊; community staff reading imported
+    tickets need the same alarm. A consultation about a past beating, or a mind clouded
+    for years, is no alarm."""
+    assert_signals(
+        (
+            (
+                "市民来电反映：其邻居独居老人李某某自上周五起未见出门，门口堆积多份报纸，"
+                "电话无人接听，请社区核实",
+                "missing",
+            ),
+            ("12345转办：来电人称其丈夫酒后持械威胁家人，目前情绪激动，请属地尽快处置", "violence"),
+            ("工作人员在走访中获悉，某户家长长期殴打未成年子女，孩子身上有多处伤痕", "violence"),
+            ("市民反映：出租屋内多人聚集，疑似传销，有人被限制离开", "violence"),
+            ("入户走访时发现，独居老人王某卧床不起，意识模糊，家中无人照料", "collapse"),
+            ("巡查发现某建筑工地基坑边坡出现坍塌迹象，坑底仍有工人作业", "trapped"),
+            ("来电人咨询遭殴打后如何申请法律援助", None),
+            ("老人患阿尔茨海默病多年，意识模糊，家属申请长期护理保险", None),
+            ("老人长期卧床，今天突然意识模糊", "collapse"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
