@@ -260,15 +260,17 @@ NOT_NOW = re.compile(
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
 # "他也道了歉", "人已经找到了", "派出所已经把人带走了", "120已经拉走了", "开玩笑的",
-# "燃气公司来查过说没事", and for fire, "没冒烟也没见火" (no smoke and no fire, both denied).
+# "燃气公司来查过说没事", in a hand-off's words "现已恢复正常", "未造成人员伤亡", and for fire,
+# "没冒烟也没见火" (no smoke and no fire, both denied).
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
 _SETTLED_WORDS = (
     r"("
-    r"(已经|早就|早已|后来|结果|现在|当时就|很快就)[^。！？!?，,没未不]{0,6}"
+    r"(已经|早就|早已|后来|结果|现在|当时就|很快就|现已|均已|已)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
-    r"|修好了|处理好了)"
+    r"|修好了|处理好了|恢复正常|处置完毕|处理完毕)"
+    r"|未造成(人员)?伤亡|无人员伤亡"
     r"|(派出所|民警|警察|公安)[^。！？!?，,]{0,6}(带走了|抓走了)"
     r"|(120|救护车|急救车)[^。！？!?，,没未不]{0,6}(拉走了|接走了|送(去|到)?医院了)"
     r"|[被把][^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
@@ -342,9 +344,11 @@ FIRE_WHAT_IF = re.compile(
 # "有人打电话冒充客服，我都挂了，提醒大家注意": a fraud tried and refused, told as a warning.
 # Not when the report says the money is moving still ("我说是假的她不信，现在正在转").
 FRAUD_REFUSED = re.compile(
-    r"^[^。！？!?]{0,16}(挂了|挂掉了|挂断了|没(有)?(上当|理他|理它|信|转|给)|识破|是假的)"
+    r"^[^。！？!?]{0,16}(挂了|挂掉了|挂断了|(没|未)(有)?(上当|理他|理它|信|转|给|按)|识破|是假的)"
 )
 FRAUD_UNDER_WAY = re.compile(r"正在|正要|马上|这会儿|还在|已经转|不信")
+# "曾接到诈骗电话，未按对方要求转账": the fraud's words right after a refusal.
+FRAUD_NOT_DONE = re.compile(r"(未|没|没有|并未|拒绝)$")
 
 
 def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
@@ -372,7 +376,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if kind == "trapped":
         return HAZARD_SUPPOSED.search(before) is not None
     if kind == "fraud":
-        return bool(FRAUD_REFUSED.search(after) and not FRAUD_UNDER_WAY.search(after))
+        refused = FRAUD_REFUSED.search(after) or FRAUD_NOT_DONE.search(before)
+        return bool(refused and not FRAUD_UNDER_WAY.search(after))
     if kind != "gas_fire":
         return False
     if HAZARD_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
@@ -455,7 +460,7 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        STUFFY_PLACE), an animal (ANIMAL_BEFORE) or a state of years (CHRONIC_BEFORE);
        for fire and gas, feared, wished away (HAZARD_SUPPOSED), the last time's
        (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
-       (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED).
+       (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED, FRAUD_NOT_DONE).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
        the first match of that kind.
     """
