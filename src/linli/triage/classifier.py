@@ -304,7 +304,6 @@ LONG_AGO = re.compile(
     r"(上个?月|去年|前年|上个?(周|礼拜|星期)|前段时间|前阵子|前一阵|前些日子|前些年|前几年|[几两三]年前"
     r"|那年|以前)(?![^，。！？,.!?；;]{0,3}(起|以来|开始|至今|到现在))[^，。！？,.!?；;]*$"
 )
-CLAUSE_END = re.compile(r"[，。！？,.!?；;]")
 NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
 # Fire and smoke words said of a hazard, a habit or a wish, not of a fire now: "我怕着火",
 # "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟", "别让它一直冒烟"; and a fall or a
@@ -367,9 +366,7 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if HAPPENED_BEFORE.search(after) and not re.search("[没未]", match.group(0)):
         return True
-    # The match's own first words count: "自上周五起未见出门" began last week, and goes on.
-    head = CLAUSE_END.split(match.group(0), maxsplit=1)[0][:4]
-    if LONG_AGO.search(text[: match.start()] + head) and not NOW_AGAIN.search(text):
+    if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
     if kind == "collapse":
         chronic = CHRONIC_BEFORE.search(text[: match.start()][-16:]) and not (
