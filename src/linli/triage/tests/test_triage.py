@@ -1291,6 +1291,18 @@ def test_a_hotline_hand_off_in_formal_words_raises_the_alarm_plain_words_would()
     )
 
 
+def test_a_child_gone_off_with_someone_and_not_found_is_a_missing_alarm():
+    """A mother whose child went off with a woman who promised toys, and cannot find him,
+    needs the grid out looking now (the model gave it 0.24); a grandmother gone off with
+    her dancing friends until the evening does not."""
+    assert_signals(
+        (
+            ("我家孩子在小区里玩，说有个阿姨要带他去买玩具，现在人跟着走了，我找不到了", "missing"),
+            ("我妈跟着广场舞的姐妹走了，晚上就回来", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
