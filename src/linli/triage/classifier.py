@@ -369,14 +369,11 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
     if kind == "collapse":
-        chronic = CHRONIC_BEFORE.search(text[: match.start()][-16:]) and not (
+        lead = text[max(0, match.start() - 16) : match.start()]
+        chronic = CHRONIC_BEFORE.search(lead) and not (
             NOW_AGAIN.search(text) or SUDDEN.search(text)
         )
-        return bool(
-            STUFFY_PLACE.search(before)
-            or ANIMAL_BEFORE.search(text[: match.start()][-16:])
-            or chronic
-        )
+        return bool(STUFFY_PLACE.search(before) or ANIMAL_BEFORE.search(lead) or chronic)
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
         return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))

@@ -53,15 +53,22 @@ RISK_KIND_LABELS = {
 _CODE_WORDS = re.compile(r"^(\w+)「(.*)」$")
 
 
+def _kind_and_words(rest: str) -> tuple[str, str]:
+    """The kind and the words of a reason part's rest: "gas_fire「煤气味」" gives
+    ("gas_fire", "煤气味"); a bare kind has no words."""
+    match = _CODE_WORDS.match(rest)
+    return (match.group(1), match.group(2)) if match else (rest, "")
+
+
 def triage_reason_text(reason: str) -> str:
     """A proposal's reason, as the classifier writes it for machines
     ("risk:missing「三天没出门」; livelihood:独居、出门; elderly_care「独居」; route:usual assist"),
     in words for the person who triages, in their language.
 
     Each "; " part is one of: a risk rule and the words it matched, the model's own risk
-    estimate, risk words told as not happening now (the model's alarm held back), a category and its strongest words, a sub-category and its keyword, the
-    usual route taken, or the reporter's own choice of service. Anything else stays as it
-    is.
+    estimate, risk words told as not happening now (the model's alarm held back), a
+    category and its strongest words, a sub-category and its keyword, the usual route
+    taken, or the reporter's own choice of service. Anything else stays as it is.
     """
     from linli.cases.models import Category, Route
 
@@ -74,8 +81,7 @@ def triage_reason_text(reason: str) -> str:
         if head == "risk" and rest.startswith("model"):
             parts.append(str(_("risk, by the model's estimate %(p)s") % {"p": rest[5:].strip()}))
         elif head == "not_now":
-            match = _CODE_WORDS.match(rest)
-            kind, said = (match.group(1), match.group(2)) if match else (rest, "")
+            kind, said = _kind_and_words(rest)
             if kind == "over":
                 parts.append(
                     str(
@@ -91,8 +97,7 @@ def triage_reason_text(reason: str) -> str:
                 )
             )
         elif head == "risk":
-            match = _CODE_WORDS.match(rest)
-            kind, said = (match.group(1), match.group(2)) if match else (rest, "")
+            kind, said = _kind_and_words(rest)
             label = RISK_KIND_LABELS.get(kind, kind)
             parts.append(str(_("risk: %(kind)s「%(words)s」") % {"kind": label, "words": said}))
         elif head in categories and _colon:
