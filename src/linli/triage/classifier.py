@@ -327,17 +327,21 @@ RECOVERED = re.compile(r"好了|好多了|缓过来|挺好|精神多了|没事�
 # "吵得我都想死", "练琴练得我都想死了": a way of saying how bad a nuisance is, not a wish to
 # die. Not when the words are said as a threat: "老爷子气得说要喝农药" is one.
 HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，。！？,.!?说]{0,3}$")
+# "药吃完了，要去社区医院再开点": medicine run out, to be prescribed again, not swallowed all
+# at once. Only right after 吃完: "药已经吃完一周了，这几天胸闷气短" is a person in danger.
+REFILL = re.compile(r"^[^。！？!?]{0,12}(再开|开药|续药|配药|续方|拿药|买药|开点|开些)")
 # "车库里闷得喘不过气": the air of a place is stuffy, not a person fighting for breath. Only
 # a place is stuffy here: "他胸口闷得喘不上气" and "心里闷得喘不过气" are a body, and stay alarms.
 STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)闷得[^，。！？,.!?]{0,3}$")
 # "小区里有只流浪狗好像生病了，躺在草丛里不动": an animal, not a person, collapsed. Only when
 # no word for a person comes between it and the collapse words ("狗一直叫，爷爷躺在地上不动"
 # is a person), not when the animal is done to or by ("被马踢了躺在地上不动", "遛狗的时候摔
-# 倒了"), not 马路 or 牛奶, and only for a collapse.
+# 倒了"), not 马路 or 牛奶, and only for a collapse or a cry for help: "二楼那家的鹦鹉天天叫
+# 救命" is a bird; "狗扑上来咬我，我喊救命" is a person.
 ANIMAL_BEFORE = re.compile(
     r"(?<![被杀养喂放遛赶逗抱牵])"
-    r"(狗|猫|鸟|鸡(?![蛋])|鸭|鹅|猪(?![肉])|羊(?![肉毛])|牛(?![奶肉])|马(?![路上桶达车甲])|兔|鸽)"
-    r"[^。！？!?人他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
+    r"(狗|猫|鸟|鹦鹉|八哥|鸡(?![蛋])|鸭|鹅|猪(?![肉])|羊(?![肉毛])|牛(?![奶肉])|马(?![路上桶达车甲])|兔|鸽)"
+    r"[^。！？!?人我你他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
 )
 # "老人患阿尔茨海默病多年，意识模糊，家属申请长期护理保险": a state of years, not a collapse
 # now. Not when the report says it came on now ("长期卧床，今天突然意识模糊").
@@ -354,6 +358,13 @@ FRAUD_REFUSED = re.compile(
     r"^[^。！？!?]{0,16}(挂了|挂掉了|挂断了|(没|未)(有)?(上当|理他|理它|信|转|给|按)|识破|是假的)"
 )
 FRAUD_UNDER_WAY = re.compile(r"正在|正要|马上|这会儿|还在|已经转|不信")
+# "检查后无燃气泄漏", "未发现煤气味": gas or fire denied right before its words; and a leak
+# denied inside them ("燃气公司检查后确认无泄漏", "来查过，没有燃气泄漏"). Only right before the
+# leak: "燃气灶没关好，一直在漏" is a leak.
+GAS_DENIED = re.compile(r"(无|没有|没|未发现|未见|未检测到|排除了?)$")
+GAS_DENIED_INSIDE = re.compile(
+    r"(无|没有|没|未|未发现|未见|未检测到|排除了?)(燃气|煤气|天然气|液化气)?(泄|漏)"
+)
 # "曾接到诈骗电话，未按对方要求转账": the fraud's words right after a refusal.
 FRAUD_NOT_DONE = re.compile(r"(未|没|没有|并未|拒绝)$")
 
@@ -368,6 +379,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
+    if kind == "hurt" and ANIMAL_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+        return True
     if kind == "collapse":
         lead = text[max(0, match.start() - 16) : match.start()]
         chronic = CHRONIC_BEFORE.search(lead) and not (
@@ -376,7 +389,10 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return bool(STUFFY_PLACE.search(before) or ANIMAL_BEFORE.search(lead) or chronic)
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
-        return bool(HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)))
+        refill = "吃完" in match.group(0) and REFILL.search(after)
+        return bool(
+            HYPERBOLE.search(before) or (recovered and not NOW_AGAIN.search(text)) or refill
+        )
     if kind == "trapped":
         return HAZARD_SUPPOSED.search(before) is not None
     if kind == "fraud":
@@ -384,6 +400,10 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return bool(refused and not FRAUD_UNDER_WAY.search(after))
     if kind != "gas_fire":
         return False
+    if GAS_DENIED.search(before) or GAS_DENIED_INSIDE.search(
+        text[max(0, match.start() - 5) : match.end()]
+    ):
+        return True
     if HAZARD_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
         return True
     if "烟" in match.group(0) and FIRE_HABIT.search(before):
@@ -460,9 +480,10 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        before: HAPPENED_BEFORE); in a clause that began weeks or years ago, when nothing
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
-       (SAID_BEFORE, RECOVERED); for a collapse, a stuffy place ("车库里闷得喘不过气",
-       STUFFY_PLACE), an animal (ANIMAL_BEFORE) or a state of years (CHRONIC_BEFORE);
-       for fire and gas, feared, wished away (HAZARD_SUPPOSED), the last time's
+       (SAID_BEFORE, RECOVERED), or medicine run out to refill (REFILL); for a collapse,
+       a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE), an animal (ANIMAL_BEFORE, also
+       for a cry for help) or a state of years (CHRONIC_BEFORE); for fire and gas, denied
+       (GAS_DENIED), feared, wished away (HAZARD_SUPPOSED), the last time's
        (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
        (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED, FRAUD_NOT_DONE).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with

@@ -1303,6 +1303,59 @@ def test_a_child_gone_off_with_someone_and_not_found_is_a_missing_alarm():
     )
 
 
+def test_a_threat_of_extreme_action_a_bedridden_elder_without_food_or_kids_on_cracking_ice_alarm():
+    """A hotline hand-off saying a worker owed wages will 采取极端方式, a grid worker's note
+    of a bed-bound old man with no food or water in the house, and children playing on
+    pond ice that has begun to crack each need someone there today; a temper that "goes to
+    extremes", a water cut that left a kitchen bare, or cracks in ice nobody is on, do not."""
+    assert_signals(
+        (
+            (
+                "工单：来电人表示与前单位劳动争议多次协调未果，若再不解决将采取极端方式。",
+                "violence",
+            ),
+            ("网格员报告：独居困难老人王某某卧床不起，家中断水断粮，无人照料。", "collapse"),
+            ("市民反映：小区池塘冰面有多名儿童嬉戏，冰层较薄，已出现裂缝。", "trapped"),
+            ("冰上好几个孩子在滑，刚才听到咔咔响", "trapped"),
+            ("这孩子性格容易走极端，家长希望社区心理老师给聊聊。", None),
+            ("停水两天了，家里断水断粮的，老人怎么办", None),
+            ("湖面冰层出现裂缝，建议设置警示牌，禁止上冰", None),
+        )
+    )
+
+
+def test_a_gas_leak_ruled_out_medicine_to_refill_or_a_parrot_crying_help_is_no_alarm():
+    """A resident whose gas company found no leak wants a new alarm fitted, one whose pills
+    ran out wants a prescription, and one whose neighbour's parrot shrieks 救命 all day wants
+    quiet; a cooker left leaking, pills all swallowed, or a child under a dog crying for help
+    need someone now."""
+    assert_signals(
+        (
+            ("来电人反映，前几日燃气报警器误报，燃气公司检查后确认无泄漏，询问更换事宜。", None),
+            ("燃气公司来查过，没有燃气泄漏，报警器是坏了", None),
+            ("燃气灶没关好，一直在漏，屋里没人", "gas_fire"),
+            ("他说他把药都吃完了，要去社区医院再开点，开药要带什么证件", None),
+            ("我儿子最近抑郁，今天把药都吃完了，现在叫不醒", "self_harm"),
+            ("二楼那家人养的鹦鹉天天叫救命，吓死人了，能不能让他们管管", None),
+            ("一只大黄狗把小孩扑倒了，小孩在哭喊救命", "hurt"),
+            ("狗扑上来咬我，我喊救命也没人来", "hurt"),
+        )
+    )
+
+
+def test_a_stranger_saying_he_is_from_the_power_company_and_collecting_at_doors_is_fraud():
+    """A resident who saw a man claiming to be from the power company collect deposits
+    door to door needs the old people warned before more of them pay; one whose property
+    office announced it will collect fees tomorrow has a question, not an emergency."""
+    assert_signals(
+        (
+            ("刚才有个人在小区门口转悠，说是电力公司的，挨家挨户收电费押金，好几家都交了", "fraud"),
+            ("有个男的说是自来水公司的 上门收水表押金 我妈给了两百", "fraud"),
+            ("物业说是明天上门收物业费，要带现金吗", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
