@@ -1356,6 +1356,24 @@ def test_a_stranger_saying_he_is_from_the_power_company_and_collecting_at_doors_
     )
 
 
+def test_a_chat_message_whose_clauses_are_spaced_is_read_as_if_they_were_commas(db):
+    """A building head relaying a WeChat-group message, or an old man using voice input,
+    separates clauses with spaces. "去年" at the start of the message belongs to its first
+    clause only: the father who had a stroke last year and since yesterday cannot speak,
+    and the neighbour gone since the day before yesterday, are alarms now, as they are
+    when typed with commas."""
+    from linli.triage.classifier import current_model
+
+    for spaced in (
+        "我爸去年中过风 昨天开始说不出话",
+        "去年老王摔了一跤 前天出门到现在没回来",
+        "【转发】3单元401家里好大煤气味 敲门没人 快来人",
+    ):
+        proposal = current_model().propose(spaced)
+        assert proposal.risk and proposal.timeframe == "immediate", spaced
+        assert proposal == current_model().propose(spaced.replace(" ", "，")), spaced
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
