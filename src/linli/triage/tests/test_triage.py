@@ -1374,6 +1374,31 @@ def test_a_chat_message_whose_clauses_are_spaced_is_read_as_if_they_were_commas(
         assert proposal == current_model().propose(spaced.replace(" ", "，")), spaced
 
 
+def test_referrals_from_a_school_sanitation_or_the_police_raise_the_alarm_in_their_own_words():
+    """A school whose pupil has been absent a week with the family unreachable, a street
+    sweeper who found a baby in a bin, a teacher whose pupil wrote of flying down from a
+    building, a petitioner who says he will die at the district office's door, and the
+    police reporting a man waving scissors each hand the community a life at risk; a pram
+    found in a stairwell, or a sick child's note for school, do not."""
+    assert_signals(
+        (
+            (
+                "学校反映：我校三年级学生李某某近一周未到校，班主任多次联系家长均无法联系。",
+                "missing",
+            ),
+            ("环卫反映：某小区垃圾箱内发现一名婴儿，哭声微弱。", "collapse"),
+            ("学校心理老师反映：某学生在作文中多次提到“想从楼上飞下去”，今日未到校。", "self_harm"),
+            ("信访人称近期多次表示“不给解决就死在区政府门口”。", "self_harm"),
+            (
+                "派出所通报：某出租屋内一名男子精神异常，持剪刀在屋内乱舞，房东不敢靠近。",
+                "violence",
+            ),
+            ("楼道里捡到一个婴儿推车，谁家的", None),
+            ("孩子生病了今天没去上学，请假条怎么开", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
