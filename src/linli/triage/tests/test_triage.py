@@ -1399,6 +1399,22 @@ def test_referrals_from_a_school_sanitation_or_the_police_raise_the_alarm_in_the
     )
 
 
+def test_a_child_shut_out_in_the_cold_or_a_household_dizzy_and_sick_at_once_raises_an_alarm():
+    """A neighbour who has heard a child shut out on the balcony all night in the frost, and
+    a mother whose whole family woke dizzy and sick with the water heater on, need someone
+    now (the heater may be poisoning them); a child made to stand outside for five minutes,
+    a family "sick" of a barbecue's smoke, or heads aching from a drill, do not."""
+    assert_signals(
+        (
+            ("我们楼那个孩子被他爸关在阳台上 一晚上了 外面零下好几度", "violence"),
+            ("我们一家三口早上起来都头晕恶心 孩子还吐了 家里烧的是热水器", "gas_fire"),
+            ("孩子被奶奶关在门外罚站了五分钟 现在好了", None),
+            ("我们全家都恶心楼下那个烧烤摊的油烟", None),
+            ("我们几个人被吵得都头疼", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
