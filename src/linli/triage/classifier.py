@@ -268,7 +268,8 @@ NOT_NOW = re.compile(
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
 # "他也道了歉", "人已经找到了", "派出所已经把人带走了", "120已经拉走了", "开玩笑的",
 # "燃气公司来查过说没事", in a hand-off's words "现已恢复正常", "未造成人员伤亡", and for fire,
-# "没冒烟也没见火" (no smoke and no fire, both denied).
+# "没冒烟也没见火" (no smoke and no fire, both denied), "去医院看过了，现在好了". 好了 only right
+# after 已经/现在: "不想活了，已经准备好了绳子" stays a risk.
 # The report is still worth handling, but not as an emergency. Only up to the end of the
 # sentence (。！？), and 没事 only after 已经/后来/现在: "他说他没事，可叫不醒" stays a risk;
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
@@ -277,6 +278,7 @@ _SETTLED_WORDS = (
     r"(已经|早就|早已|后来|结果|现在|当时就|很快就|现已|均已|已)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了|恢复正常|处置完毕|处理完毕)"
+    r"|(已经|现在)(都)?好(多)?了|(医院|医生|大夫)[^。！？!?，,没未不]{0,3}看过了"
     r"|未造成(人员)?伤亡|无人员伤亡"
     r"|(派出所|民警|警察|公安)[^。！？!?，,]{0,6}(带走了|抓走了)"
     r"|(120|救护车|急救车)[^。！？!?，,没未不]{0,6}(拉走了|接走了|送(去|到)?医院了)"
@@ -329,7 +331,9 @@ RECOVERED = re.compile(r"好了|好多了|缓过来|挺好|精神多了|没事�
 HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，。！？,.!?说]{0,3}$")
 # "药吃完了，要去社区医院再开点": medicine run out, to be prescribed again, not swallowed all
 # at once. Only right after 吃完: "药已经吃完一周了，这几天胸闷气短" is a person in danger.
-REFILL = re.compile(r"^[^。！？!?]{0,12}(再开|开药|续药|配药|续方|拿药|买药|开点|开些)")
+REFILL = re.compile(
+    r"^[^。！？!?]{0,12}(再开|开药|续药|配药|续方|拿药|买药|开点|开些|代开|补开|能不能开)"
+)
 # "车库里闷得喘不过气": the air of a place is stuffy, not a person fighting for breath. Only
 # a place is stuffy here: "他胸口闷得喘不上气" and "心里闷得喘不过气" are a body, and stay alarms.
 STUFFY_PLACE = re.compile(r"((?<!心)里(面|头)?|屋|房|间|库|厢|楼道)闷得[^，。！？,.!?]{0,3}$")

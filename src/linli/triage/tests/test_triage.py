@@ -1415,6 +1415,24 @@ def test_a_child_shut_out_in_the_cold_or_a_household_dizzy_and_sick_at_once_rais
     )
 
 
+def test_a_fit_a_doctor_has_seen_and_that_is_over_is_no_alarm_but_a_fall_still_mute_is(db):
+    """A mother asking about reimbursement for a febrile fit a doctor saw days ago, and a son
+    whose father's blood-pressure pills ran out, need office hours; a man who fell, is a
+    little better and still cannot speak, or one who said he does not want to live and has
+    "got the rope ready", need someone now."""
+    from linli.triage.classifier import current_model
+
+    assert_signals(
+        (
+            ("前几天我家孩子发烧抽筋 去医院看过了 现在好了 想问问医保报销", None),
+            ("我爸的降压药吃完了 社区医院能不能代开", None),
+            ("刚才他倒在地上，现在好了点，但还是说不出话", "collapse"),
+            ("他说不想活了，已经准备好了绳子", "self_harm"),
+        )
+    )
+    assert not current_model().propose("前几天我家孩子发烧抽筋 去医院看过了 现在好了").risk
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
