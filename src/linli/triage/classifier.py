@@ -329,6 +329,9 @@ RECOVERED = re.compile(r"好了|好多了|缓过来|挺好|精神多了|没事�
 # "吵得我都想死", "练琴练得我都想死了": a way of saying how bad a nuisance is, not a wish to
 # die. Not when the words are said as a threat: "老爷子气得说要喝农药" is one.
 HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，。！？,.!?说]{0,3}$")
+# "我家老人鼻子老流血，想挂个耳鼻喉科": bleeding that keeps coming back, a condition to see a
+# doctor about, not a wound now. Only right before the words: "老人摔了，头上一直在流血" is one.
+HURT_HABIT = re.compile(r"(老|总|总是|经常|老是|常常|动不动就?|时不时)$")
 # "药吃完了，要去社区医院再开点": medicine run out, to be prescribed again, not swallowed all
 # at once. Only right after 吃完: "药已经吃完一周了，这几天胸闷气短" is a person in danger.
 REFILL = re.compile(
@@ -383,7 +386,10 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
-    if kind == "hurt" and ANIMAL_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+    if kind == "hurt" and (
+        ANIMAL_BEFORE.search(text[max(0, match.start() - 16) : match.start()])
+        or HURT_HABIT.search(before)
+    ):
         return True
     if kind == "collapse":
         lead = text[max(0, match.start() - 16) : match.start()]
@@ -490,9 +496,11 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        before: HAPPENED_BEFORE); in a clause that began weeks or years ago, when nothing
        says it is happening again or now (LONG_AGO, NOW_AGAIN); for self-harm, a nuisance
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
-       (SAID_BEFORE, RECOVERED), or medicine run out to refill (REFILL); for a collapse,
-       a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE), an animal (ANIMAL_BEFORE, also
-       for a cry for help) or a state of years (CHRONIC_BEFORE); for fire and gas, denied
+       (SAID_BEFORE, RECOVERED), or medicine run out to refill (REFILL); for a cry for
+       help or blood, an animal's (ANIMAL_BEFORE) or bleeding that keeps coming back
+       (HURT_HABIT); for a collapse,
+       a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE), an animal (ANIMAL_BEFORE) or a
+       state of years (CHRONIC_BEFORE); for fire and gas, denied
        (GAS_DENIED), feared, wished away (HAZARD_SUPPOSED), the last time's
        (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
        (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED, FRAUD_NOT_DONE).

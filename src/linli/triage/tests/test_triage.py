@@ -1433,6 +1433,24 @@ def test_a_fit_a_doctor_has_seen_and_that_is_over_is_no_alarm_but_a_fall_still_m
     assert not current_model().propose("前几天我家孩子发烧抽筋 去医院看过了 现在好了").risk
 
 
+def test_a_dam_cracking_as_the_water_rises_is_an_alarm_but_a_nose_that_often_bleeds_is_not(db):
+    """A villager who sees the dam crack while the river rises needs the village evacuated;
+    one asking to have last winter's crack mended in the dry season does not. A daughter
+    whose father's nose often bleeds wants a clinic, and the model's alarm on 流血 is held
+    back too; a man whose head is still bleeding after a fall needs help now."""
+    from linli.triage.classifier import current_model
+
+    assert_signals(
+        (
+            ("我们村的河坝上有条裂缝 水位还在涨", "trapped"),
+            ("河堤那段去年冬天就有裂缝了 建议今年枯水期修一下", None),
+            ("我家老人鼻子老流血 想挂个耳鼻喉科", None),
+            ("老人摔了，头上一直在流血", "hurt"),
+        )
+    )
+    assert not current_model().propose("我家老人鼻子老流血 想挂个耳鼻喉科").risk
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
