@@ -498,10 +498,9 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED), or medicine run out to refill (REFILL); for a cry for
        help or blood, an animal's (ANIMAL_BEFORE) or bleeding that keeps coming back
-       (HURT_HABIT); for a collapse,
-       a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE), an animal (ANIMAL_BEFORE) or a
-       state of years (CHRONIC_BEFORE); for fire and gas, denied
-       (GAS_DENIED), feared, wished away (HAZARD_SUPPOSED), the last time's
+       (HURT_HABIT); for a collapse, a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE),
+       an animal (ANIMAL_BEFORE) or a state of years (CHRONIC_BEFORE); for fire and gas,
+       denied (GAS_DENIED), feared, wished away (HAZARD_SUPPOSED), the last time's
        (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
        (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED, FRAUD_NOT_DONE).
     3. Of the kinds with a match left, the first in KIND_PRIORITY names the signal, with
