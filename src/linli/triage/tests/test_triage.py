@@ -1400,10 +1400,11 @@ def test_referrals_from_a_school_sanitation_or_the_police_raise_the_alarm_in_the
 
 
 def test_a_child_shut_out_in_the_cold_or_a_household_dizzy_and_sick_at_once_raises_an_alarm():
-    """A neighbour who has heard a child shut out on the balcony all night in the frost, and
-    a mother whose whole family woke dizzy and sick with the water heater on, need someone
-    now (the heater may be poisoning them); a child made to stand outside for five minutes,
-    a family "sick" of a barbecue's smoke, or heads aching from a drill, do not."""
+    """A neighbour who has heard a child shut out on the balcony all night in the frost, a
+    father who forgot his child in the locked car, and a mother whose whole family woke
+    dizzy and sick with the water heater on, need someone now (the heater may be poisoning
+    them); a child made to stand outside for five minutes, a schoolbag left in the car, a
+    family "sick" of a barbecue's smoke, or heads aching from a drill, do not."""
     assert_signals(
         (
             ("我们楼那个孩子被他爸关在阳台上 一晚上了 外面零下好几度", "violence"),
@@ -1411,6 +1412,8 @@ def test_a_child_shut_out_in_the_cold_or_a_household_dizzy_and_sick_at_once_rais
             ("孩子被奶奶关在门外罚站了五分钟 现在好了", None),
             ("我们全家都恶心楼下那个烧烤摊的油烟", None),
             ("我们几个人被吵得都头疼", None),
+            ("把孩子忘在车里了 车锁了 太阳晒着", "trapped"),
+            ("孩子的书包落在车里了 能不能帮忙开一下车门", None),
         )
     )
 
