@@ -1437,16 +1437,21 @@ def test_a_fit_a_doctor_has_seen_and_that_is_over_is_no_alarm_but_a_fall_still_m
 
 
 def test_a_dam_cracking_as_the_water_rises_is_an_alarm_but_a_nose_that_often_bleeds_is_not(db):
-    """A villager who sees the dam crack while the river rises needs the village evacuated;
-    one asking to have last winter's crack mended in the dry season does not. A daughter
-    whose father's nose often bleeds wants a clinic, and the model's alarm on 流血 is held
-    back too; a man whose head is still bleeding after a fall needs help now."""
+    """A villager who sees the dam crack while the river rises needs the village evacuated,
+    and an old man walking on a motorway or children on a railway line need someone there;
+    one asking to have last winter's crack mended in the dry season, or a footpath along a
+    residential lane, does not. A daughter whose father's nose often bleeds wants a clinic,
+    and the model's alarm on 流血 is held back too; a man whose head is still bleeding after
+    a fall needs help now."""
     from linli.triage.classifier import current_model
 
     assert_signals(
         (
             ("我们村的河坝上有条裂缝 水位还在涨", "trapped"),
             ("河堤那段去年冬天就有裂缝了 建议今年枯水期修一下", None),
+            ("高速路口有个老人在车道上走 车子都在按喇叭", "trapped"),
+            ("两个孩子在铁轨上玩 火车快来了", "trapped"),
+            ("小区门口的车道上有人走 建议划个人行道", None),
             ("我家老人鼻子老流血 想挂个耳鼻喉科", None),
             ("老人摔了，头上一直在流血", "hurt"),
         )
