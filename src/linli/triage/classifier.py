@@ -463,6 +463,46 @@ def normalised(text: str) -> str:
     return _SPACE_BETWEEN.sub("，", text)
 
 
+def _as_written(original: str, words: str) -> str:
+    """`words`, found in `normalised(original)`, as the reporter wrote them: a reason quotes
+    "好幾天沒見人了" to one who wrote in Traditional characters, and "敲门没人 快来人" to one
+    who separated clauses with spaces. The words as they are when the text cannot be
+    followed back (a conversion that changed its length), or when the words as written
+    hold a character a reason uses to separate its parts (; 「 」)."""
+    from linli.lib.text import to_simplified
+
+    simplified = to_simplified(original)
+    if len(simplified) != len(original):
+        return words
+    # Each character of the text as it goes, with the span of `original` it came from.
+    text, spans = simplified, [(i, i + 1) for i in range(len(simplified))]
+    for pattern, replace in (
+        (_ASCII_PUNCTUATION, lambda m: _CHINESE_PUNCTUATION[m.group(1)]),
+        (_SPACE_BETWEEN, lambda _m: "，"),
+    ):
+        pieces: list[str] = []
+        moved: list[tuple[int, int]] = []
+        last = 0
+        for match in pattern.finditer(text):
+            pieces.append(text[last : match.start()])
+            moved.extend(spans[last : match.start()])
+            replacement = replace(match)
+            pieces.append(replacement)
+            whole = (spans[match.start()][0], spans[match.end() - 1][1])
+            moved.extend([whole] * len(replacement))
+            last = match.end()
+        pieces.append(text[last:])
+        moved.extend(spans[last:])
+        text, spans = "".join(pieces), moved
+    start = text.find(words)
+    if text != normalised(original) or start < 0 or not words:
+        return words
+    written = original[spans[start][0] : spans[start + len(words) - 1][1]]
+    return (
+        words if re.search("[;；「」]", written) and not re.search("[;；「」]", words) else written
+    )
+
+
 def _risk_matches(text: str) -> tuple[dict[str, str], dict[str, str]]:
     """Each kind's first match that speaks of now, and each kind's first match that does not
     (`_not_now`)."""
@@ -685,7 +725,8 @@ class TriageModel:
 
     def propose(self, text: str, taxonomy: Taxonomy | None = None) -> Proposal:
         taxonomy = taxonomy or _shipped_taxonomy()
-        text = normalised(text.strip()[:MAX_CHARS])
+        written = text.strip()[:MAX_CHARS]
+        text = normalised(written)
         matrix = self.vector(text)
         answer: dict[str, str] = {}
         sureness: dict[str, float] = {}
@@ -715,11 +756,11 @@ class TriageModel:
         reasons = []
         moved = False  # the category was changed to one this kind of risk belongs to
         if signal is not None:
-            reasons.append(f"risk:{signal[0]}「{signal[1]}」")
+            reasons.append(f"risk:{signal[0]}「{_as_written(written, signal[1])}」")
         elif risk:
             reasons.append(f"risk:model {risk_probability:.2f}")
         elif model_alarm and not_now is not None:
-            reasons.append(f"not_now:{not_now[0]}「{not_now[1]}」")
+            reasons.append(f"not_now:{not_now[0]}「{_as_written(written, not_now[1])}」")
         if risk:
             answer["timeframe"] = "immediate"
             plausible = RISK_CATEGORIES.get(signal[0], ()) if signal is not None else ()

@@ -1241,7 +1241,9 @@ def test_a_report_typed_in_traditional_characters_or_with_ascii_commas_is_the_sa
     """A daughter in Hong Kong who reports her father unseen for days, typing in Traditional
     characters, or a grid worker whose phone keyboard gives ASCII commas, gets the proposal
     the same words in Simplified with Chinese commas get; before, 好幾天沒見了 matched no
-    rule. A decimal point stays one."""
+    rule. The reason quotes the words as she wrote them. A decimal point stays one."""
+    from dataclasses import replace
+
     from linli.triage.classifier import current_model, normalised
 
     model = current_model()
@@ -1252,9 +1254,17 @@ def test_a_report_typed_in_traditional_characters_or_with_ascii_commas_is_the_sa
         ("好几天没见人了,报纸还在门口!", "好几天没见人了，报纸还在门口！"),
     ):
         assert normalised(typed) == simplified
-        assert model.propose(typed) == model.propose(simplified), typed
+        as_typed, as_simplified = model.propose(typed), model.propose(simplified)
+        assert replace(as_typed, reason="") == replace(as_simplified, reason=""), typed
     assert model.propose("對門老人好幾天沒見了，報紙還在門口").reason.startswith(
-        "risk:missing「好几天没见」"
+        "risk:missing「好幾天沒見」"
+    )
+    assert model.propose("樓道裡一股煤氣味，嗆得人頭疼").reason.startswith(
+        "risk:gas_fire「煤氣味」"
+    )
+    # Clauses separated by spaces are quoted with their spaces.
+    assert model.propose("有个人在门口转悠 说是电力公司的 挨家挨户收电费押金").reason.startswith(
+        "risk:fraud「有个人在门口转悠 说是电力公司的 挨家挨户收电费押金」"
     )
     assert normalised("药费3.5元,太贵了") == "药费3.5元，太贵了"
 
