@@ -468,7 +468,7 @@ def _as_written(original: str, words: str) -> str:
     "好幾天沒見人了" to one who wrote in Traditional characters, and "敲门没人 快来人" to one
     who separated clauses with spaces. The words as they are when the text cannot be
     followed back (a conversion that changed its length), or when the words as written
-    hold a character a reason uses to separate its parts (; 「 」)."""
+    hold a character a reason uses to separate its parts (an ASCII ;, 「 or 」)."""
     from linli.lib.text import to_simplified
 
     simplified = to_simplified(original)
@@ -498,9 +498,7 @@ def _as_written(original: str, words: str) -> str:
     if text != normalised(original) or start < 0 or not words:
         return words
     written = original[spans[start][0] : spans[start + len(words) - 1][1]]
-    return (
-        words if re.search("[;；「」]", written) and not re.search("[;；「」]", words) else written
-    )
+    return words if re.search("[;「」]", written) else written
 
 
 def _risk_matches(text: str) -> tuple[dict[str, str], dict[str, str]]:
