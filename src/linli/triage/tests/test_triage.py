@@ -1469,6 +1469,30 @@ def test_a_dam_cracking_as_the_water_rises_is_an_alarm_but_a_nose_that_often_ble
     assert not current_model().propose("我家老人鼻子老流血 想挂个耳鼻喉科").risk
 
 
+def test_a_mediation_record_warning_of_a_dispute_turning_criminal_raises_an_alarm():
+    """A mediator's record of a party who said 大不了鱼死网破, a ledger entry of a husband who
+    threatened his wife's family, a tenant who "will do anything" if pushed further, a
+    neighbour going upstairs with a club, and a fight in which one man bleeds while the
+    other goes on: each is a dispute about to turn criminal (民转刑). Harm to one's health
+    from late nights, a walking stick, or a child who "will do anything" for his phone, are
+    not."""
+    assert_signals(
+        (
+            (
+                "调解记录：双方因相邻权纠纷多次发生冲突，一方当事人情绪激动，称“大不了鱼死网破”。",
+                "violence",
+            ),
+            ("排查发现：男方多次到女方娘家滋事，并扬言对其家人不利。", "violence"),
+            ("网格员反馈：某租户被房东断水断电驱赶，租户称“逼急了什么事都干得出来”。", "violence"),
+            ("工单：业主与物业发生肢体冲突，一方头部受伤出血，另一方仍在现场叫骂。", "violence"),
+            ("邻里纠纷：双方已多次报警，今晚楼下住户持木棍上楼。", "violence"),
+            ("这孩子为了玩手机什么事都干得出来，家长管不了", None),
+            ("长期熬夜对身体不利", None),
+            ("我家老人手持拐杖走路不稳，想申请扶手", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
