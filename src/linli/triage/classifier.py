@@ -302,11 +302,13 @@ HAPPENED_BEFORE = re.compile(r"^过(?![去来])")
 # "上个月他喝多了把电视砸了，孩子吓哭了，现在戒酒了". Not when the report says anything is
 # happening again or now ("去年他拿刀砍过我，今天又来了"), and not 昨天/前天: "前天出门到现在
 # 没回来" goes on; nor a time it began (起, 以来, 至今): "自上周五起未见出门" goes on too.
+# NOW_AGAIN also tells a state of years (CHRONIC_BEFORE) that something came on now, in
+# everyday or formal words (今天, 今日, 今晨).
 LONG_AGO = re.compile(
     r"(上个?月|去年|前年|上个?(周|礼拜|星期)|前段时间|前阵子|前一阵|前些日子|前些年|前几年|[几两三]年前"
     r"|那年|以前)(?![^，。！？,.!?；;]{0,3}(起|以来|开始|至今|到现在))[^，。！？,.!?；;]*$"
 )
-NOW_AGAIN = re.compile(r"今天|今早|今晚|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
+NOW_AGAIN = re.compile(r"今天|今早|今晚|今日|今晨|刚才|刚刚|这会儿|正在|又|还在|眼下|马上")
 # Fire and smoke words said of a hazard, a habit or a wish, not of a fire now: "我怕着火",
 # "堆这么多迟早着火", "充电桩哪天会着火", "烧烤摊天天冒烟", "别让它一直冒烟"; and a fall or a
 # collapse onto people feared, not happening: "怕小孩掉河里", "怕哪天倒下来压着人". Only for

@@ -1493,6 +1493,34 @@ def test_a_mediation_record_warning_of_a_dispute_turning_criminal_raises_an_alar
     )
 
 
+def test_a_visit_note_of_a_bedridden_man_unfed_since_today_is_an_alarm_though_he_is_long_ill(db):
+    """A grid worker's note that a man long bed-bound has not eaten for a day since his son
+    went off to work today is an alarm: 今日 says it is now, as 今天 does, so 长期 does
+    not make it a state of years. Before, the rule's words held as chronic also held back
+    the model's own alarm. A son away at work for three years, a photo at a balcony's edge
+    or a skipped breakfast are not alarms; 活够了, a man alone on a roof's edge, a confused
+    father gone out and not back, and a cut wrist are."""
+    from linli.triage.classifier import current_model
+
+    unfed = "入户走访发现：某户老人因病长期卧床，今日其子外出务工未归，老人已一日未进食。"
+    assert current_model().propose(unfed).risk
+    assert_signals(
+        (
+            (unfed, "collapse"),
+            (
+                "走访记录：独居老人近期情绪低落，多次向邻居表示“活够了”，今日将存折交给邻居保管。",
+                "self_harm",
+            ),
+            ("网格员报告：辖区某楼顶平台有一名中年男子独坐边缘，已持续约半小时。", "self_harm"),
+            ("来电人称其父亲（78岁，患认知障碍）于今晨外出后未归，随身未携带通讯工具。", "missing"),
+            ("学校反映：一名初二女生今日在校内割伤手腕，家长尚未联系上。", "self_harm"),
+            ("他儿子外出打工三年未归，老人一个人过年，社区能不能去看看", None),
+            ("我们在阳台上站在边上拍照，风景很好", None),
+            ("老伴卧床多年，胃口不好，今天早饭没吃东西，想问问营养餐", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
