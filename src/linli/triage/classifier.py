@@ -352,9 +352,9 @@ ANIMAL_BEFORE = re.compile(
     r"(狗|猫|鸟|鹦鹉|八哥|鸡(?![蛋])|鸭|鹅|猪(?![肉])|羊(?![肉毛])|牛(?![奶肉])|马(?![路上桶达车甲])|兔|鸽)"
     r"[^。！？!?人我你他她爷奶爸妈叔姨婆公哥姐弟妹孩娃伯舅嫂者工]{0,12}$"
 )
-# "老人患阿尔茨海默病多年，意识模糊，家属申请长期护理保险": a state of years, not a collapse
-# now. Not when the report says it came on now ("长期卧床，今天突然意识模糊").
-CHRONIC_BEFORE = re.compile(r"(多年|常年|长期|好几年|几年了|一直都)[^。！？!?]{0,10}$")
+# "老人患阿尔茨海默病多年，意识模糊，家属申请长期护理保险", "中风后遗症，一侧肢体无力": a state of
+# years, not a collapse now. Not when the report says it came on now ("长期卧床，今天突然意识模糊").
+CHRONIC_BEFORE = re.compile(r"(多年|常年|长期|好几年|几年了|一直都|后遗症)[^。！？!?]{0,10}$")
 SUDDEN = re.compile(r"突然|一下子|忽然")
 # "真着火了拿什么救", "真着火了车都进不来": a question about a fire that has not happened.
 FIRE_WHAT_IF = re.compile(

@@ -1521,6 +1521,31 @@ def test_a_visit_note_of_a_bedridden_man_unfed_since_today_is_an_alarm_though_he
     )
 
 
+def test_a_patrol_note_of_a_frosted_gas_valve_a_smoking_car_battery_or_a_stroke_is_an_alarm():
+    """A grid worker who saw frost on a restaurant's gas cylinder valve, a property office
+    reporting white smoke from a car's battery in the garage, a sharp smell at the gas
+    meter, and a visit note of slurred speech and a weak side since an hour ago, each
+    describe an emergency in a report's formal words. A stroke's after-effects of years, a
+    freezer that frosts up, or a question about a smell after works, do not."""
+    assert_signals(
+        (
+            (
+                "网格员上报：某沿街商铺后厨液化气钢瓶阀门处结霜，伴有异响，店内仍在营业。",
+                "gas_fire",
+            ),
+            ("物业报告：地下车库一辆新能源车电池舱冒出白烟，伴有爆裂声。", "gas_fire"),
+            ("12345转办：来电人称其所在单元楼道内燃气表处有刺鼻气味，邻居均称闻到。", "gas_fire"),
+            (
+                "入户走访发现：某户老人无法站起，言语含混，一侧肢体无力，症状于一小时前出现。",
+                "collapse",
+            ),
+            ("入户走访发现：某户老人中风后遗症，一侧肢体无力多年，申请康复辅具。", None),
+            ("冬天冰箱冷冻室结霜太厚，怎么除霜", None),
+            ("燃气管道改造后有异味吗，想问问", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
