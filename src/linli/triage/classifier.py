@@ -30,6 +30,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -381,6 +382,7 @@ FRAUD_NOT_DONE = re.compile(r"(未|没|没有|并未|拒绝)$")
 def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     """Whether a rule's match speaks of something not happening now (see the patterns above)."""
     before = text[max(0, match.start() - 6) : match.start()]
+    lead = text[max(0, match.start() - 16) : match.start()]  # for an animal or a state of years
     after = text[match.end() :]
     if NOT_NOW.search(before) or SETTLED.search(after):
         return True
@@ -388,13 +390,9 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
-    if kind == "hurt" and (
-        ANIMAL_BEFORE.search(text[max(0, match.start() - 16) : match.start()])
-        or HURT_HABIT.search(before)
-    ):
+    if kind == "hurt" and (ANIMAL_BEFORE.search(lead) or HURT_HABIT.search(before)):
         return True
     if kind == "collapse":
-        lead = text[max(0, match.start() - 16) : match.start()]
         chronic = CHRONIC_BEFORE.search(lead) and not (
             NOW_AGAIN.search(text) or SUDDEN.search(text)
         )
@@ -452,6 +450,11 @@ _CHINESE_PUNCTUATION = {",": "，", ".": "。", "!": "！", "?": "？", ";": "�
 # clauses ("3单元401家里好大煤气味 敲门没人 快来人"), are read as commas, so the rules see
 # where a clause ends (no report of either corpus has such a space).
 _SPACE_BETWEEN = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+# What `normalised` does after OpenCC, in order; `_as_written` follows the same steps back.
+_NORMALISING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_ASCII_PUNCTUATION, lambda m: _CHINESE_PUNCTUATION[m.group(1)]),
+    (_SPACE_BETWEEN, lambda _m: "，"),
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -461,8 +464,10 @@ def normalised(text: str) -> str:
     between them (`_SPACE_BETWEEN`)."""
     from linli.lib.text import to_simplified
 
-    text = _ASCII_PUNCTUATION.sub(lambda m: _CHINESE_PUNCTUATION[m.group(1)], to_simplified(text))
-    return _SPACE_BETWEEN.sub("，", text)
+    text = to_simplified(text)
+    for pattern, replace in _NORMALISING:
+        text = pattern.sub(replace, text)
+    return text
 
 
 def _as_written(original: str, words: str) -> str:
@@ -478,10 +483,7 @@ def _as_written(original: str, words: str) -> str:
         return words
     # Each character of the text as it goes, with the span of `original` it came from.
     text, spans = simplified, [(i, i + 1) for i in range(len(simplified))]
-    for pattern, replace in (
-        (_ASCII_PUNCTUATION, lambda m: _CHINESE_PUNCTUATION[m.group(1)]),
-        (_SPACE_BETWEEN, lambda _m: "，"),
-    ):
+    for pattern, replace in _NORMALISING:
         pieces: list[str] = []
         moved: list[tuple[int, int]] = []
         last = 0
