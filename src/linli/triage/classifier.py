@@ -267,7 +267,7 @@ NOT_NOW = re.compile(
 
 # Words after a risk word, in the same sentence, that say it is over or was never meant:
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
-# "他也道了歉", "人已经找到了", "派出所已经把人带走了", "120已经拉走了", "开玩笑的",
+# "他也道了歉", "人已经找到了", "当天就找回来了", "派出所已经把人带走了", "120已经拉走了", "开玩笑的",
 # "燃气公司来查过说没事", in a hand-off's words "现已恢复正常", "未造成人员伤亡", and for fire,
 # "没冒烟也没见火" (no smoke and no fire, both denied), "去医院看过了，现在好了". 好了 only right
 # after 已经/现在: "不想活了，已经准备好了绳子" stays a risk.
@@ -276,7 +276,7 @@ NOT_NOW = re.compile(
 # a joke only when said to be one: "不知道是不是开玩笑", "不是开玩笑" stay risks.
 _SETTLED_WORDS = (
     r"("
-    r"(已经|早就|早已|后来|结果|现在|当时就|很快就|现已|均已|已)[^。！？!?，,没未不]{0,6}"
+    r"(已经|早就|早已|后来|结果|现在|当时就|很快就|当天就|当晚就|随后|现已|均已|已)[^。！？!?，,没未不]{0,6}"
     r"(灭了|扑灭|熄灭|找到了|找回来了|回来了|回家了|没事了|劝开了|拉开了|分开了|和好了|散了"
     r"|修好了|处理好了|恢复正常|处置完毕|处理完毕)"
     r"|(已经|现在)(都)?好(多)?了|(医院|医生|大夫)[^。！？!?，,没未不]{0,3}看过了"
@@ -329,12 +329,13 @@ FIRE_HABIT = re.compile(
 # 这两天又不吃饭了" stays a risk, and so does "说过不想活了，现在人找不到了").
 SAID_BEFORE = re.compile(r"说过$")
 RECOVERED = re.compile(r"好了|好多了|缓过来|挺好|精神多了|没事了|好起来")
-# "吵得我都想死", "练琴练得我都想死了": a way of saying how bad a nuisance is, not a wish to
-# die. Not when the words are said as a threat: "老爷子气得说要喝农药" is one.
-HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱]得[^，。！？,.!?说]{0,3}$")
-# "我家老人鼻子老流血，想挂个耳鼻喉科": bleeding that keeps coming back, a condition to see a
-# doctor about, not a wound now. Only right before the words: "老人摔了，头上一直在流血" is one.
-HURT_HABIT = re.compile(r"(老|总|总是|经常|老是|常常|动不动就?|时不时)$")
+# "吵得我都想死", "练琴练得我都想死了", "作业多得不想活了": a way of saying how bad a nuisance
+# is, not a wish to die. Not when the words are said as a threat: "老爷子气得说要喝农药" is one.
+HYPERBOLE = re.compile(r"[吵烦热冷累气闷臭熏闹困练弹敲唱多忙]得[^，。！？,.!?说]{0,3}$")
+# "我家老人鼻子老流血，想挂个耳鼻喉科", "他有心脏病，经常胸闷出汗": bleeding or a turn that keeps
+# coming back, a condition to see a doctor about, not a wound or a collapse now. Only right
+# before the words: "老人摔了，头上一直在流血" is one.
+HABIT_BEFORE = re.compile(r"(老|总|总是|经常|老是|常常|动不动就?|时不时)$")
 # "药吃完了，要去社区医院再开点": medicine run out, to be prescribed again, not swallowed all
 # at once. Only right after 吃完: "药已经吃完一周了，这几天胸闷气短" is a person in danger.
 REFILL = re.compile(
@@ -390,13 +391,18 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if LONG_AGO.search(text[: match.start()]) and not NOW_AGAIN.search(text):
         return True
-    if kind == "hurt" and (ANIMAL_BEFORE.search(lead) or HURT_HABIT.search(before)):
+    if kind == "hurt" and (ANIMAL_BEFORE.search(lead) or HABIT_BEFORE.search(before)):
         return True
     if kind == "collapse":
         chronic = CHRONIC_BEFORE.search(lead) and not (
             NOW_AGAIN.search(text) or SUDDEN.search(text)
         )
-        return bool(STUFFY_PLACE.search(before) or ANIMAL_BEFORE.search(lead) or chronic)
+        return bool(
+            STUFFY_PLACE.search(before)
+            or ANIMAL_BEFORE.search(lead)
+            or HABIT_BEFORE.search(before)
+            or chronic
+        )
     if kind == "self_harm":
         recovered = SAID_BEFORE.search(before) and RECOVERED.search(after)
         refill = "吃完" in match.group(0) and REFILL.search(after)
@@ -540,8 +546,9 @@ def risk_signal(text: str) -> tuple[str, str] | None:
        overstated ("吵得我都想死", HYPERBOLE) or despair said once and recovered from
        (SAID_BEFORE, RECOVERED), or medicine run out to refill (REFILL); for a cry for
        help or blood, an animal's (ANIMAL_BEFORE) or bleeding that keeps coming back
-       (HURT_HABIT); for a collapse, a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE),
-       an animal (ANIMAL_BEFORE) or a state of years (CHRONIC_BEFORE); for fire and gas,
+       (HABIT_BEFORE); for a collapse, a stuffy place ("车库里闷得喘不过气", STUFFY_PLACE),
+       an animal (ANIMAL_BEFORE), a turn that keeps coming back (HABIT_BEFORE) or a state
+       of years (CHRONIC_BEFORE); for fire and gas,
        denied (GAS_DENIED), feared, wished away (HAZARD_SUPPOSED), the last time's
        (FIRE_BEFORE), habitual smoke or a what-if question; for a person trapped, feared
        (HAZARD_SUPPOSED); for a fraud, refused (FRAUD_REFUSED, FRAUD_NOT_DONE).

@@ -1546,6 +1546,63 @@ def test_a_patrol_note_of_a_frosted_gas_valve_a_smoking_car_battery_or_a_stroke_
     )
 
 
+def test_a_referral_of_someone_distraught_and_gone_a_heart_attack_or_a_hand_round_a_throat_is_an_alarm():
+    """A hospital social worker whose patient's relative ran off distraught, a property
+    office with minors on a roof's water tank, a clinic whose patient went home with chest
+    pain and a sweat, a mediation where a husband has his hands round his wife's throat, a
+    child pinned between a sliding door and a wall, a dementia patient who walked out of a
+    care home and skaters on ice heard cracking: each is an emergency told in a referral's
+    formal words. The same people on an ordinary day, or found the same evening, are not;
+    nor a pupil's low mood with parents out of reach, a heart patient's usual turns, or a
+    diner clutching his own throat (a choking, which the model is left to judge)."""
+    assert_signals(
+        (
+            (
+                "医院社工部函：患者家属陈某得知诊断后情绪失控，已离开病房，去向不明，称要去河边",
+                "missing",
+            ),
+            ("物业报告：8号楼顶层水箱间门被撬，现有两名未成年人在水箱顶部攀爬", "trapped"),
+            (
+                "社区卫生服务站通报：独居老人钱某今晨来站时胸痛出汗，拒绝转院后自行回家",
+                "collapse",
+            ),
+            (
+                "调解记录：男方当场掐住女方脖子，已被工作人员拉开，男方仍在调解室大声威胁",
+                "violence",
+            ),
+            ("12345工单：来电人反映小区内一名儿童被困在自动感应门与墙之间，无法动弹", "trapped"),
+            ("养老机构报告：一名失智老人于午饭后自行离院，监控显示往国道方向走去", "missing"),
+            ("网格员报告：辖区池塘冰面有多名学生滑冰，冰层有开裂声", "trapped"),
+            ("上周他情绪失控离家，联系不上，当天晚上就找回来了", None),
+            ("院里一位失智老人上周自行离院，当天就找回来了", None),
+            ("孩子情绪低落，成绩下滑，家长联系不上", None),
+            ("他有心脏病，经常胸闷出汗，想申请家庭医生", None),
+            ("我爸去年胸口疼出冷汗，做了支架，现在好了", None),
+            ("以前有孩子在水箱顶上爬来爬去，后来物业加了锁", None),
+            ("有人被困在电梯里出不来，物业说马上到", None),
+            ("小饭馆里一个吃饭的突然脸憋得通红，两手掐着脖子", None),
+        )
+    )
+
+
+def test_a_stairway_full_of_smoke_is_an_alarm_but_cigarette_ends_or_an_overstated_chore_are_not():
+    """A resident who heard a bang and sees the stairway full of smoke needs the duty phone;
+    a stairway strewn with cigarette ends needs the cleaners, and a pupil "so buried in
+    homework he does not want to live" is saying how he feels about homework."""
+    assert_signals(
+        (
+            ("小区里有辆电动车在楼道里充电，刚听见砰的一声，楼道里全是烟", "gas_fire"),
+            ("十六楼那一层的走廊已经全是烟了，有人在砸门", "gas_fire"),
+            ("楼道里到处是烟头和痰，好久没打扫了", None),
+            ("怕着火了楼道里全是烟跑不出去", None),
+            ("上次车库里全是烟，是有人烧纸", None),
+            ("楼上高中生天天发说说说作业多得不想活了", None),
+            ("事情多得我都想死", None),
+            ("疼得不想活了，快来人", "self_harm"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
