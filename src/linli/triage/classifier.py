@@ -317,6 +317,12 @@ NOW_AGAIN = re.compile(r"今天|今早|今晚|今日|今晨|刚才|刚刚|这会
 HAZARD_SUPPOSED = re.compile(
     r"(怕|担心|容易|可能|迟早|早晚|哪天|就会|会不会|不然|否则|防|别让|免得|省得)[^，。！？,.!?]{0,3}$"
 )
+# "老周家的烟囱冒黑烟，熏得衣服没法晒", "烤房冒黑烟熏人": smoke from a chimney or a curing barn
+# told by the nuisance it makes (SMOKE_NUISANCE, in the same sentence), not a fire. Only right
+# before the smoke: "烟囱旁边的柴堆冒烟了" is fire, and so is "烟囱冒的烟颜色不对，黑里发红",
+# told by no nuisance.
+SMOKE_SOURCE = re.compile(r"(烟囱|烟筒|烟道|排烟口|烤房)[^，。！？,.!?]{0,2}$")
+SMOKE_NUISANCE = re.compile(r"^[^。！？!?]{0,12}(熏|呛|飘|衣服|窗|咳)")
 # "上次着火的那栋楼什么时候修": a fire the last time, now a repair. Only for gas_fire, and only
 # right before the fire word: "上次他拿刀砍我，今天又来了" is violence now, and in "上次着火
 # 没人管，这次又着火了" the second fire is now.
@@ -423,6 +429,8 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
     if HAZARD_SUPPOSED.search(before) or FIRE_BEFORE.search(before):
         return True
     if "烟" in match.group(0) and FIRE_HABIT.search(before):
+        return True
+    if "烟" in match.group(0) and SMOKE_SOURCE.search(before) and SMOKE_NUISANCE.search(after):
         return True
     return before.endswith("真") and FIRE_WHAT_IF.search(after) is not None
 

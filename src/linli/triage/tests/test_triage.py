@@ -1603,6 +1603,43 @@ def test_a_stairway_full_of_smoke_is_an_alarm_but_cigarette_ends_or_an_overstate
     )
 
 
+def test_better_dead_said_on_walking_out_or_a_hot_bulging_battery_is_an_alarm_but_not_as_a_moan():
+    """A drug-rehabilitation social worker whose client said he would be better dead and
+    walked out, and a fire inspector who found a battery bulging and hot in a crowded
+    rented room, each report an emergency. Heat "bad enough to die", tiredness after
+    overtime, despair said once and got over, or a bulging battery to be replaced are not."""
+    assert_signals(
+        (
+            (
+                "禁毒社工报告：社区戒毒人员孙某今日尿检前称“不如死了算了”，随后离开服务站",
+                "self_harm",
+            ),
+            ("消防检查记录：某群租房内发现电动车电池正在鼓包发烫，房内住有多人", "gas_fire"),
+            ("充电宝充着充着发烫鼓包了", "gas_fire"),
+            ("热得不如死了算了", None),
+            ("累死了算了，加班到现在", None),
+            ("以前我说过不如死了算了，现在好多了", None),
+            ("电动车电池鼓包了，想换一个", None),
+        )
+    )
+
+
+def test_a_chimney_smoking_over_the_washing_is_a_nuisance_but_a_chimney_glowing_red_is_an_alarm():
+    """A neighbour whose washing is blackened by a chimney's smoke wants the environment
+    office, not the duty phone; smoke of the wrong colour from the chimney of a house
+    where nobody answers, a woodpile by a chimney smoking, or a boiler room pouring smoke
+    with people inside, are fires."""
+    assert_signals(
+        (
+            ("老周家的烟囱冒黑烟，熏得邻居衣服都没法晒", None),
+            ("烤房冒黑烟熏人", None),
+            ("老周家烟囱冒的烟颜色不对，黑里发红，屋里好像没人", "gas_fire"),
+            ("烟囱旁边的柴堆冒烟了", "gas_fire"),
+            ("锅炉房冒出浓烟，里面有人", "gas_fire"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
