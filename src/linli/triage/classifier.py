@@ -320,7 +320,7 @@ HAZARD_SUPPOSED = re.compile(
 # "老周家的烟囱冒黑烟，熏得衣服没法晒", "烤房冒黑烟熏人": smoke from a chimney or a curing barn
 # told by the nuisance it makes (SMOKE_NUISANCE, in the same sentence), not a fire. Only right
 # before the smoke: "烟囱旁边的柴堆冒烟了" is fire, and so is "烟囱冒的烟颜色不对，黑里发红",
-# told by no nuisance.
+# told by no nuisance, and "化工厂烟囱突然冒黄烟，闻着呛嗓子", which came on suddenly (SUDDEN).
 SMOKE_SOURCE = re.compile(r"(烟囱|烟筒|烟道|排烟口|烤房)[^，。！？,.!?]{0,2}$")
 SMOKE_NUISANCE = re.compile(r"^[^。！？!?]{0,12}(熏|呛|飘|衣服|窗|咳)")
 # "上次着火的那栋楼什么时候修": a fire the last time, now a repair. Only for gas_fire, and only
@@ -430,7 +430,12 @@ def _not_now(kind: str, text: str, match: re.Match[str]) -> bool:
         return True
     if "烟" in match.group(0) and FIRE_HABIT.search(before):
         return True
-    if "烟" in match.group(0) and SMOKE_SOURCE.search(before) and SMOKE_NUISANCE.search(after):
+    if (
+        "烟" in match.group(0)
+        and SMOKE_SOURCE.search(before)
+        and SMOKE_NUISANCE.search(after)
+        and not SUDDEN.search(text)
+    ):
         return True
     return before.endswith("真") and FIRE_WHAT_IF.search(after) is not None
 
