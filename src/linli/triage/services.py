@@ -90,6 +90,14 @@ def triage_reason_text(reason: str) -> str:
                     )
                 )
                 continue
+            if kind == "past":
+                parts.append(
+                    str(
+                        _("no alarm: the report tells of a time past and done「%(words)s」")
+                        % {"words": said}
+                    )
+                )
+                continue
             parts.append(
                 str(
                     _("no alarm: 「%(words)s」 is told as past, supposed or dealt with (%(kind)s)")

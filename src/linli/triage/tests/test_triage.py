@@ -1163,6 +1163,35 @@ def test_a_report_that_ends_saying_it_is_over_raises_no_alarm_from_the_model(db)
     assert current_model().propose(still).risk
 
 
+def test_a_report_of_a_poisoning_years_ago_raises_no_alarm_but_a_man_on_the_roof_now_does(db):
+    """A resident who opens on the year before last, when an old man downstairs was gassed
+    and revived, and goes on that the family still uses the same old water heater, wants
+    the heater seen to; the model hears 煤气中毒 and would ring the duty phone. What the
+    report says after its past is weighed alone: "now he is sitting up on the roof and won't
+    come down" after an old illness is an alarm. Nor is the past read as done when the
+    report says it is back now (今天又), or when the time is when something began (上个月起)."""
+    from django.utils import translation
+
+    from linli.triage.classifier import after_the_past, current_model, risk_told_as_not_now
+    from linli.triage.services import triage_reason_text
+
+    gassed = "前年楼下有个老人煤气中毒过，后来救过来了，现在那家还用那个老热水器"
+    assert risk_told_as_not_now(gassed) == ("past", "前年")
+    assert after_the_past(gassed) == "现在那家还用那个老热水器"
+    proposal = current_model().propose(gassed)
+    assert not proposal.risk
+    assert proposal.reason.startswith("not_now:past「前年」"), proposal.reason
+    with translation.override("zh-hans"):
+        assert triage_reason_text("not_now:past「前年」") == (
+            "不报警：反映讲的是以前的事，已经过去「前年」"
+        )
+    roof = "以前他犯过病，现在人在天台上坐着不下来"
+    assert risk_told_as_not_now(roof) == ("past", "以前")
+    assert current_model().propose(roof).risk
+    assert risk_told_as_not_now("去年他动过刀子，后来关了几年，今天又回来了") is None
+    assert risk_told_as_not_now("上个月起就没见他出过门，后来他儿子也不来了") is None
+
+
 def test_a_fraud_hung_up_on_is_a_warning_but_an_impostor_collecting_at_the_door_is_an_alarm():
     """A resident who hung up on a fake customer-service call wants the neighbours warned;
     one whose building has a fake gas-company man collecting money door to door needs
