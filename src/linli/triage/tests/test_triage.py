@@ -1669,6 +1669,32 @@ def test_a_chimney_smoking_over_the_washing_is_a_nuisance_but_a_chimney_glowing_
     )
 
 
+def test_a_hand_off_that_buries_the_risk_after_a_routine_complaint_is_still_an_alarm():
+    """A 12345 hand-off that opens on a property company's rubbish and parking and only then
+    says the old woman upstairs has not been heard for four or five days, or that the
+    manager brought guards with rubber truncheons, or that a breakfast stall's gas bottle
+    caught fire, or that a dog is mauling a child whose face is covered in blood, is an
+    emergency. A walking stick or an ice lolly in hand, guards on patrol, a dog bite asked
+    about, or a neighbour's building work gone quiet, are not."""
+    assert_signals(
+        (
+            (
+                "市民来电反映：物业长期不作为，垃圾清运不及时。另反映其楼上独居的老太太已经"
+                "四五天没听到动静了，请社区尽快上门查看。",
+                "missing",
+            ),
+            ("今天下午物业经理叫来了七八个保安，手里拿着橡胶棍，现场情况紧张。", "violence"),
+            ("刚才路过时看到摊主的煤气罐接口处着了火，摊主正在用湿毛巾盖", "gas_fire"),
+            ("今天傍晚该狗挣脱绳子把一名路过的小学生扑倒撕咬，孩子满脸是血", "hurt"),
+            ("老人手里拿着拐棍在楼下晒太阳", None),
+            ("保安拿着警棍在小区里巡逻", None),
+            ("被狗咬了一口，要打疫苗吗", None),
+            ("这几天都没有动静，楼上的装修终于停了", None),
+            ("炉子怎么也点不着了火", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
