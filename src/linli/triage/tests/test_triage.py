@@ -235,6 +235,42 @@ def test_each_field_is_proposed_from_the_regression_and_naive_bayes_together(db)
     assert newer.propose("楼道里的灯坏了").risk
 
 
+def test_the_risk_estimate_weighs_what_is_happening_not_when_or_who(db):
+    """A census taker with a clipboard, a man asking round for a flat to rent, or the
+    property office raising the water charge today, told in the words of the moment (今天,
+    一直, 有个男的, 拿着), are ordinary reports; the corpus's risks are told in those words,
+    so the risk estimate once rang the duty phone for them. It does not read them now
+    (RISK_BLIND_TO), and a petrol can, a threat at the door and money leaving now are
+    still alarms from the model alone. A model saved before reads every word."""
+    import copy
+
+    import numpy as np
+
+    model = current_model()
+    for text in (
+        "有个大姐拿着表格挨家挨户登记，说是人口普查的",
+        "有个男的一直在小区里转，问谁家有房子出租",
+        "今天物业来收水费，说涨价了，有文件吗",
+    ):
+        assert not model.propose(text).risk, text
+    for text in (
+        "有个男的拿着汽油桶站在社区门口",
+        "有个人一直在敲我家门，说不开门就砸",
+        "我妈接了个电话，正在往外转钱，拦不住",
+    ):
+        assert model.propose(text).risk, text
+    names = list(model.feature_names)
+    assert not any(model.risk_reads[i] for i, name in enumerate(names) if "拿着" in name)
+    assert model.risk_reads[names.index("chars__刀")] == 1
+    older = copy.copy(model)
+    del older.__dict__["risk_reads"]
+    matrix = model.vector("有个男的拿着汽油桶站在社区门口")
+    classes = list(model.models["risk"].classes_)
+    unread = model._field_probabilities("risk", matrix)[classes.index("True")]
+    assert np.isclose(older.risk_probability(matrix), unread)
+    assert not np.isclose(model.risk_probability(matrix), unread)
+
+
 def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
     from linli.triage.classifier import risk_signal
 
@@ -1691,6 +1727,22 @@ def test_a_hand_off_that_buries_the_risk_after_a_routine_complaint_is_still_an_a
             ("被狗咬了一口，要打疫苗吗", None),
             ("这几天都没有动静，楼上的装修终于停了", None),
             ("炉子怎么也点不着了火", None),
+        )
+    )
+
+
+def test_someone_calling_themselves_a_company_collecting_fees_now_is_an_alarm():
+    """A village where a self-styled tobacco company man is taking "quota fees" at the
+    committee's gate, with people queueing to pay now, needs someone there before they
+    pay; one who said he would come next week to collect is a warning to check."""
+    assert_signals(
+        (
+            (
+                "有人自称烟草公司的，说明年的种植合同要交内部指标费，一亩三百，这会儿在村委会"
+                "门口收，好多人正排队交",
+                "fraud",
+            ),
+            ("有人自称是物业的，说下周来收费，不知道是不是真的", None),
         )
     )
 
