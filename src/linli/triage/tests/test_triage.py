@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from django.core.management import call_command
 
@@ -493,6 +494,21 @@ def assert_risk_proposals(expected: tuple[tuple[str, str, str], ...]) -> None:
         assert proposal.risk and proposal.timeframe == "immediate", text
         assert proposal.reason.startswith(f"risk:{kind}「"), (text, proposal.reason)
         assert proposal.category == category, (text, proposal.category)
+
+
+def assert_no_alarm_because(text: str, reason: str, shown: str) -> None:
+    """The model's alarm for the text is held back: the proposal is no risk, its reason
+    starts with the code given, and the person triaging reads that code as `shown`."""
+    from django.utils import translation
+
+    from linli.triage.classifier import current_model
+    from linli.triage.services import triage_reason_text
+
+    proposal = current_model().propose(text)
+    assert not proposal.risk, text
+    assert proposal.reason.startswith(reason), proposal.reason
+    with translation.override("zh-hans"):
+        assert triage_reason_text(reason) == shown
 
 
 def test_water_at_live_electrics_is_an_alarm_but_a_tripped_switch_or_a_loud_bar_is_not(db):
@@ -1182,19 +1198,13 @@ def test_a_report_that_ends_saying_it_is_over_raises_no_alarm_from_the_model(db)
     晕乎乎 and would ring the duty phone (the reason below is only given when it would).
     Not when the report goes on with a but: the fire is out, yet the old woman upstairs has
     not come out."""
-    from django.utils import translation
-
     from linli.triage.classifier import current_model
-    from linli.triage.services import triage_reason_text
 
-    over = "隔壁老太太早上在楼道里晕乎乎的，扶她回家坐了一会儿，现在没事了"
-    proposal = current_model().propose(over)
-    assert not proposal.risk
-    assert proposal.reason.startswith("not_now:over「现在没事了」"), proposal.reason
-    with translation.override("zh-hans"):
-        assert triage_reason_text("not_now:over「现在没事了」") == (
-            "不报警：反映的末尾说事情已经过去「现在没事了」"
-        )
+    assert_no_alarm_because(
+        "隔壁老太太早上在楼道里晕乎乎的，扶她回家坐了一会儿，现在没事了",
+        "not_now:over「现在没事了」",
+        "不报警：反映的末尾说事情已经过去「现在没事了」",
+    )
     still = "楼下着火了，火已经灭了，可三楼的老太太还没出来"
     assert current_model().propose(still).risk
 
@@ -1202,28 +1212,44 @@ def test_a_report_that_ends_saying_it_is_over_raises_no_alarm_from_the_model(db)
 def test_a_report_of_a_poisoning_years_ago_raises_no_alarm_but_a_man_on_the_roof_now_does(db):
     """A resident who opens on the year before last, when an old man downstairs was gassed
     and revived, and goes on that the family still uses the same old water heater, wants
-    the heater seen to; the model hears 煤气中毒 and would ring the duty phone. What the
+    the heater seen to; a model that hears 煤气中毒 would ring the duty phone. What the
     report says after its past is weighed alone: "now he is sitting up on the roof and won't
     come down" after an old illness is an alarm. Nor is the past read as done when the
-    report says it is back now (今天又), or when the time is when something began (上个月起)."""
+    report says it is back now (今天又), or when the time is when something began (上个月起).
+    The model's estimates are stood in by fixed figures (the shipped model puts neither
+    report near its threshold), so the test shows the reading, not one model's weights."""
+    import copy
+
     from django.utils import translation
 
     from linli.triage.classifier import after_the_past, current_model, risk_told_as_not_now
     from linli.triage.services import triage_reason_text
 
     gassed = "前年楼下有个老人煤气中毒过，后来救过来了，现在那家还用那个老热水器"
+    roof = "以前他犯过病，现在人在天台上坐着不下来"
     assert risk_told_as_not_now(gassed) == ("past", "前年")
+    assert risk_told_as_not_now(roof) == ("past", "以前")
     assert after_the_past(gassed) == "现在那家还用那个老热水器"
-    proposal = current_model().propose(gassed)
+    assert after_the_past(roof) == "现在人在天台上坐着不下来"
+    stood_in = {gassed: 0.6, "现在那家还用那个老热水器": 0.1, roof: 0.6, after_the_past(roof): 0.9}
+    model = copy.copy(current_model())
+    vectorised: list[str] = []
+    vector = model.vector
+
+    def vector_noted(text: str) -> Any:
+        vectorised.append(text)
+        return vector(text)
+
+    model.vector = vector_noted
+    model.risk_probability = lambda _matrix: stood_in[vectorised[-1]]
+    proposal = model.propose(gassed)
     assert not proposal.risk
     assert proposal.reason.startswith("not_now:past「前年」"), proposal.reason
     with translation.override("zh-hans"):
         assert triage_reason_text("not_now:past「前年」") == (
             "不报警：反映讲的是以前的事，已经过去「前年」"
         )
-    roof = "以前他犯过病，现在人在天台上坐着不下来"
-    assert risk_told_as_not_now(roof) == ("past", "以前")
-    assert current_model().propose(roof).risk
+    assert model.propose(roof).risk
     assert risk_told_as_not_now("去年他动过刀子，后来关了几年，今天又回来了") is None
     assert risk_told_as_not_now("上个月起就没见他出过门，后来他儿子也不来了") is None
 
