@@ -1757,10 +1757,12 @@ def test_a_hand_off_that_buries_the_risk_after_a_routine_complaint_is_still_an_a
     )
 
 
-def test_someone_calling_themselves_a_company_collecting_fees_now_is_an_alarm():
+def test_someone_collecting_fees_or_a_father_signing_a_mortgage_for_a_trickster_now_is_an_alarm():
     """A village where a self-styled tobacco company man is taking "quota fees" at the
-    committee's gate, with people queueing to pay now, needs someone there before they
-    pay; one who said he would come next week to collect is a warning to check."""
+    committee's gate, with people queueing to pay now, or a father talked into an "old-age
+    investment" who is signing a mortgage on his flat now, needs someone there before the
+    money goes; one who said he would come next week to collect, a mortgage with no trick
+    told, or a trick of before, is not an emergency."""
     assert_signals(
         (
             (
@@ -1769,6 +1771,12 @@ def test_someone_calling_themselves_a_company_collecting_fees_now_is_an_alarm():
                 "fraud",
             ),
             ("有人自称是物业的，说下周来收费，不知道是不是真的", None),
+            (
+                "来电人反映其父亲被人以“养老投资”名义诱导，正在办理房产抵押手续，请求尽快制止",
+                "fraud",
+            ),
+            ("正在办理房贷手续，想问公积金能不能用", None),
+            ("我妈被骗过一次，现在正在办理房产过户给我", None),
         )
     )
 
