@@ -236,42 +236,6 @@ def test_each_field_is_proposed_from_the_regression_and_naive_bayes_together(db)
     assert newer.propose("楼道里的灯坏了").risk
 
 
-def test_the_risk_estimate_weighs_what_is_happening_not_when_or_who(db):
-    """A census taker with a clipboard, a man asking round for a flat to rent, or the
-    property office raising the water charge today, told in the words of the moment (今天,
-    一直, 有个男的, 拿着), are ordinary reports; the corpus's risks are told in those words,
-    so the risk estimate once rang the duty phone for them. It does not read them now
-    (RISK_BLIND_TO), and a petrol can, a threat at the door and money leaving now are
-    still alarms from the model alone. A model saved before reads every word."""
-    import copy
-
-    import numpy as np
-
-    model = current_model()
-    for text in (
-        "有个大姐拿着表格挨家挨户登记，说是人口普查的",
-        "有个男的一直在小区里转，问谁家有房子出租",
-        "今天物业来收水费，说涨价了，有文件吗",
-    ):
-        assert not model.propose(text).risk, text
-    for text in (
-        "有个男的拿着汽油桶站在社区门口",
-        "有个人一直在敲我家门，说不开门就砸",
-        "我妈接了个电话，正在往外转钱，拦不住",
-    ):
-        assert model.propose(text).risk, text
-    names = list(model.feature_names)
-    assert not any(model.risk_reads[i] for i, name in enumerate(names) if "拿着" in name)
-    assert model.risk_reads[names.index("chars__刀")] == 1
-    older = copy.copy(model)
-    del older.__dict__["risk_reads"]
-    matrix = model.vector("有个男的拿着汽油桶站在社区门口")
-    classes = list(model.models["risk"].classes_)
-    unread = model._field_probabilities("risk", matrix)[classes.index("True")]
-    assert np.isclose(older.risk_probability(matrix), unread)
-    assert not np.isclose(model.risk_probability(matrix), unread)
-
-
 def test_a_supposed_fire_is_no_alarm_but_fear_and_a_real_fire_are():
     from linli.triage.classifier import risk_signal
 
