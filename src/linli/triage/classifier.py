@@ -163,8 +163,8 @@ BAYES_FIELDS = tuple(BAYES_ALPHA)
 # it raised 8 alarms against 12, and on the training folds it changed little (false alarms
 # 164 → 163 of 3,794, no risk lost once a fraud rule took 这会儿…收). But `./linli bench
 # triage`, run at the end of that stop, gave 144 false alarms against 128 on held-out
-# batches 10–63: the same words also tell a look-alike as over or habitual (现在好了, 一直没
-# 人管). That held-out figure, not the folds, took it out; the held-out false alarms since
+# batches 10–63, probably because the same words also tell a look-alike as over or habitual
+# (现在好了, 一直没人管; which held-out reports changed was not looked at). That held-out figure, not the folds, took it out; the held-out false alarms since
 # are the better for having been looked at.
 
 
