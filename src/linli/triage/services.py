@@ -73,6 +73,12 @@ def triage_reason_text(reason: str) -> str:
     from linli.cases.models import Category, Route
 
     categories, routes = dict(Category.choices), dict(Route.choices)
+    # What the whole report says, when it is that and not a rule's words that holds back
+    # the model's alarm (`classifier.risk_told_as_not_now`).
+    told_whole = {
+        "over": _("no alarm: the report ends saying it is over「%(words)s」"),
+        "past": _("no alarm: the report tells of a time past and done「%(words)s」"),
+    }
     subcategories = {s.code: s.label for s in SubCategory.objects.all()}
     parts = []
     for part in filter(None, (p.strip() for p in reason.split(";"))):
@@ -82,21 +88,8 @@ def triage_reason_text(reason: str) -> str:
             parts.append(str(_("risk, by the model's estimate %(p)s") % {"p": rest[5:].strip()}))
         elif head == "not_now":
             kind, said = _kind_and_words(rest)
-            if kind == "over":
-                parts.append(
-                    str(
-                        _("no alarm: the report ends saying it is over「%(words)s」")
-                        % {"words": said}
-                    )
-                )
-                continue
-            if kind == "past":
-                parts.append(
-                    str(
-                        _("no alarm: the report tells of a time past and done「%(words)s」")
-                        % {"words": said}
-                    )
-                )
+            if kind in told_whole:
+                parts.append(str(told_whole[kind] % {"words": said}))
                 continue
             parts.append(
                 str(
