@@ -1745,6 +1745,26 @@ def test_someone_collecting_fees_or_a_father_signing_a_mortgage_for_a_trickster_
     )
 
 
+def test_a_man_throwing_himself_at_the_traffic_now_is_an_alarm_but_goods_loaded_on_a_lorry_are_not():
+    """A resident who sees a drugged or drunk man lunging at cars in the road, or a woman
+    running crying into the traffic, needs someone there now; a lorry being loaded, a
+    child climbing into the family car, or a child who nearly ran under a car last month
+    and was missed, is not that."""
+    assert_signals(
+        (
+            (
+                "楼下那个小伙子吸了东西以后光着身子在马路中间跑，车都在按喇叭，他还往车跟前扑",
+                "hurt",
+            ),
+            ("有个喝醉的男的在路中间晃，一直往车上撞", "hurt"),
+            ("一个女的哭着往车流里冲，拉都拉不住", "hurt"),
+            ("工人正在往车上搬货，挡着路了", None),
+            ("孩子一放学就往车里钻，玩手机", None),
+            ("上个月有个小孩往车前面冲，差点被撞，还好司机刹住了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
