@@ -1765,6 +1765,24 @@ def test_a_man_throwing_himself_at_the_traffic_now_is_an_alarm_but_goods_loaded_
     )
 
 
+def test_a_spade_digging_a_machine_eating_a_coin_or_a_hoarding_on_the_pavement_is_no_alarm():
+    """A building head who reports neighbours digging up the green with spades, a water
+    machine that kept her coin, or site hoardings fallen across the pavement wants them
+    dealt with, not an emergency; a spade raised at a man, a child who swallowed a coin,
+    or a person under a fallen load still is one."""
+    assert_signals(
+        (
+            ("刚才看见几个人拿着铁锹在绿化带里挖土种菜", None),
+            ("他拿着菜刀在厨房切菜，切到手了", None),
+            ("这会儿小区的自动售水机吞了硬币不出水", None),
+            ("蓝色围板倒下来一长溜，压着人行道，行人只好走机动车道", None),
+            ("他拿着铁锹要拍对门的男的", "violence"),
+            ("孩子刚才吞了一枚硬币，一直在咳", "collapse"),
+            ("围板倒下来压着人了，腿拔不出来", "trapped"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
