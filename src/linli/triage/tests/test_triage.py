@@ -1783,6 +1783,28 @@ def test_a_spade_digging_a_machine_eating_a_coin_or_a_hoarding_on_the_pavement_i
     )
 
 
+def test_a_fake_inspector_still_in_the_kitchen_asking_for_money_is_an_alarm():
+    """An old woman whose "gas company" visitor says her cooker fails, wants 1,200 to change
+    it and will not leave needs someone at her door now; the same trick told as last
+    month's, a salesman with no fault claimed, or a fee only asked about, does not."""
+    assert_signals(
+        (
+            (
+                "刚才有个“燃气公司”的人上门说我家灶具不合格，非要现场换，开口要一千二，"
+                "人还在我家厨房不走",
+                "fraud",
+            ),
+            ("有人上门说我家燃气管老化了必须换，开价八百，现在还赖在我家不走", "fraud"),
+            (
+                "上个月有人上门说热水器不合格要换，收了五百，坐在门口半天没走，后来才知道是假的",
+                None,
+            ),
+            ("推销员上门非要卖净水器，开价三千八，这会儿还坐在我家沙发上不走", None),
+            ("物业上门说水表老化了要换，收费两百，我问问这个合理吗", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
