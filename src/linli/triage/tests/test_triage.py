@@ -1805,6 +1805,23 @@ def test_a_fake_inspector_still_in_the_kitchen_asking_for_money_is_an_alarm():
     )
 
 
+def test_a_gas_alarm_sounding_on_and_on_is_an_alarm_but_one_chirping_for_a_battery_is_not():
+    """A building head relaying that a flat's gas alarm keeps sounding behind a door no one
+    answers needs someone there now, however formally it is put (持续鸣响); an alarm chirping
+    for a new battery, or one that sounded last week and was found false, does not."""
+    assert_signals(
+        (
+            (
+                "楼栋长微信转述：4单元702住户家中燃气报警器持续鸣响，屋内无人应门，楼道有明显异味",
+                "gas_fire",
+            ),
+            ("厨房燃气报警器不停地叫，家里就我奶奶一个人", "gas_fire"),
+            ("燃气报警器电池没电了一直滴滴响，谁来换一下", None),
+            ("上周燃气报警器持续鸣响，燃气公司来查了，是误报", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
