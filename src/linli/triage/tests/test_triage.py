@@ -1822,6 +1822,24 @@ def test_a_gas_alarm_sounding_on_and_on_is_an_alarm_but_one_chirping_for_a_batte
     )
 
 
+def test_a_man_feeding_fish_at_the_pond_or_a_lift_standing_still_is_no_alarm():
+    """A grid worker who notes an old man feeding the fish from the pond's edge, a young man
+    playing the guitar on the roof terrace, a lift stuck on the twelfth floor or a wire poked
+    down a drain wants them seen to, not a rescue; a woman crying at the river's edge, a man
+    lying still on the floor or a threat to stab someone is still an alarm."""
+    assert_signals(
+        (
+            ("现在有个大爷站在小区的池塘边上喂鱼，面包扔得水里全是", None),
+            ("有个小伙子天天晚上坐在楼顶天台上弹吉他看夜景", None),
+            ("我们楼的电梯按钮按了没反应，停在十二楼一直不动", None),
+            ("今天有个人拿着铁丝在捅我家楼下的下水道口，说是通下水的，谁叫的", None),
+            ("一个女的站在河边上哭，鞋都脱了", "self_harm"),
+            ("老人躺在卫生间里一直不动", "collapse"),
+            ("有人说要捅我", "violence"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
