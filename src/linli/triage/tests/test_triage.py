@@ -1840,6 +1840,21 @@ def test_a_man_feeding_fish_at_the_pond_or_a_lift_standing_still_is_no_alarm():
     )
 
 
+def test_a_scanner_gun_or_a_roof_seen_from_below_is_no_alarm():
+    """A resident asking about a man taking parking fees with a payment scanner (扫码枪), or
+    one who looked up from the street at a crooked solar panel on the roof, reports no
+    weapon and nobody on a roof; a gun pointed at someone, or a person standing on the
+    roof's edge, is still an alarm."""
+    assert_signals(
+        (
+            ("刚才有个男的拿着扫码枪在小区门口收停车费，说是新规定，物业没通知过", None),
+            ("今天我站在楼下看见楼顶的太阳能板歪了，风一吹哐哐响", None),
+            ("他拿着枪对着我", "violence"),
+            ("有个女的站在楼顶边上往下看", "self_harm"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
