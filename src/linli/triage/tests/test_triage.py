@@ -1855,6 +1855,34 @@ def test_a_scanner_gun_or_a_roof_seen_from_below_is_no_alarm():
     )
 
 
+def test_an_everyday_report_told_as_it_happens_is_no_alarm_but_a_risk_told_so_is():
+    """Residents tell what they see as they see it (刚才, 这会儿, 正在, 有个…站在, 拿着): an
+    estate agent photographing the blocks, a mother calling her child in, a dog off its
+    lead, bacon dripping onto the washing below, a cleaner with disinfectant, a boy on a
+    skateboard are jobs for the day, not emergencies; the same words about a knife, a
+    gas smell or a man on a roof's edge still are. Until training batches 65–69 the model
+    alone raised an alarm on each of the first six (0.46–0.90)."""
+    from linli.triage.classifier import current_model
+
+    for text in (
+        "刚才看见有个男的拿着相机拍我们小区的楼，说是做房产中介的",
+        "有个女的站在楼下喊她家孩子回家吃饭，天天喊，吵得人没法休息",
+        "这会儿小区里有人正在遛狗，狗没拴绳，孩子们吓得跑",
+        "这会儿楼上正在晒腊肉，油滴到我家晾的床单上了",
+        "这会儿有个保洁阿姨拿着消毒水在擦电梯按钮，味道有点大",
+        "刚才孩子拿着滑板在车库坡道上滑，被保安骂了",
+    ):
+        proposal = current_model().propose(text)
+        assert not proposal.risk, (text, proposal.reason)
+    assert_risk_proposals(
+        (
+            ("现在有个男的拿着刀在楼下追着人砍，已经砍伤一个了", "violence", "order"),
+            ("刚才隔壁突然砰的一声，这会儿整层楼都是煤气味", "gas_fire", "safety"),
+            ("现在有个男的站在楼顶边上，说他老婆不回来他就跳下去", "self_harm", "dispute"),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
