@@ -1885,6 +1885,31 @@ def test_an_everyday_report_told_as_it_happens_is_no_alarm_but_a_risk_told_so_is
     )
 
 
+def test_a_part_paid_trickster_a_drunk_driver_a_missing_head_count_or_a_runaway_is_an_alarm():
+    """A son who has just paid part of a fake hospital director's "bed fee", a drunk
+    driver weaving down the road, a trip that came back one short, a foster child run off
+    and not found after a night's search, or a sign swaying over a crowded bus stop needs
+    someone now; money paid and got back, a count that came out right, a runaway who came
+    home by himself, or branches swaying over parked cars does not."""
+    assert_signals(
+        (
+            (
+                "我妈在医院做手术，有个自称是医院主任的人加了我微信，说交五千块就能提前安排床位，"
+                "我刚转了一千",
+                "fraud",
+            ),
+            ("有个自称社保局的说交两千能多领养老金，我已经转了一千，后来要回来了", None),
+            ("喝了酒的男的开着车在小区里横冲直撞", "trapped"),
+            ("秋游回来一清点少了一个孩子", "missing"),
+            ("春游回来一清点，一个不少", None),
+            ("孩子半夜跑了，找了一晚上没找着", "missing"),
+            ("孩子前几天离家出走，找了一晚上没找着，第二天自己回来了", None),
+            ("正在刮大风，楼顶的广告牌一直在晃，下面公交站站着好多人", "trapped"),
+            ("树枝晃得厉害，底下停着好多车", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
