@@ -1910,6 +1910,20 @@ def test_a_part_paid_trickster_a_drunk_driver_a_missing_head_count_or_a_runaway_
     )
 
 
+def test_children_on_a_roof_told_place_first_are_an_alarm_but_last_months_are_not():
+    """A resident who sees the roof tank's lid open and two children playing up there
+    needs someone up there now, told place first as much as child first; a fear that
+    they might go up, or children chased off the roof last month, does not."""
+    assert_signals(
+        (
+            ("楼顶的水箱盖子开着，有两个小孩在上面玩", "trapped"),
+            ("楼顶天台上，几个初中生在边上打闹", "trapped"),
+            ("楼顶的水箱盖子开着，怕小孩上去玩", None),
+            ("天台门没锁，上个月有小孩在上面玩，被保安赶下来了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
