@@ -1924,6 +1924,20 @@ def test_children_on_a_roof_told_place_first_are_an_alarm_but_last_months_are_no
     )
 
 
+def test_a_light_left_on_for_days_in_a_lone_mans_flat_is_an_alarm_but_a_stairwells_is_not():
+    """A building head who sees a lone old man's light burning for three days and gets no
+    answer at the door is reporting a man who may be lying inside; a stairwell light left
+    on, last year's, or one left on against burglars while the owner travels, is not."""
+    assert_signals(
+        (
+            ("我们单元的楼长说5楼的独居大爷家里的灯三天都没灭过，按门铃没反应", "missing"),
+            ("楼道的灯三天都没灭过，太费电了", None),
+            ("去年他家灯两晚没关，后来知道是出差了", None),
+            ("她家的灯两天没关了，她出差前说过会开着灯防小偷", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
