@@ -1938,6 +1938,29 @@ def test_a_light_left_on_for_days_in_a_lone_mans_flat_is_an_alarm_but_a_stairwel
     )
 
 
+def test_formal_hand_offs_of_fuel_and_a_cigarette_a_foundling_or_a_hanging_sign_are_alarms():
+    """Hand-offs and patrol notes put a risk in their own words: petrol stored where someone
+    is smoking now, a baby abandoned by the bins in the cold, a sign half torn off over a
+    busy pavement, a mother being walked into a mortgage at a "health talk". Fuel stored
+    with no flame, a kitten to rehome, tiles fallen over a flower bed or a bank clerk
+    explaining a loan is not an emergency."""
+    assert_signals(
+        (
+            ("网格员巡查发现：3号楼地下室有人私自存放十余桶汽油，现场有人正在吸烟", "gas_fire"),
+            ("环卫工报告：垃圾站旁一名婴儿被遗弃，哭声微弱，天气寒冷", "hurt"),
+            (
+                "网格员报告：辖区老旧小区外墙一块广告牌在大风中脱落一半，悬挂于人行道上方，下方行人不断",
+                "trapped",
+            ),
+            ("来电人反映：其母亲被人带至所谓“养生讲座”，对方正在引导其办理房产抵押", "fraud"),
+            ("地下室有人存放了几桶汽油，存在隐患", None),
+            ("小区里有只被遗弃的小猫，想找人收养", None),
+            ("外墙瓷砖脱落一半，下方是绿化带", None),
+            ("银行客户经理正在引导我妈办理房贷，利率多少合适", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
