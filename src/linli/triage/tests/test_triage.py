@@ -1961,6 +1961,27 @@ def test_formal_hand_offs_of_fuel_and_a_cigarette_a_foundling_or_a_hanging_sign_
     )
 
 
+def test_a_building_cracking_now_or_fake_gas_men_in_homes_is_an_alarm():
+    """A resident whose block just shook and is cracking and shedding plaster, or who says
+    men are going into flats in the gas company's name when the company sent nobody, needs
+    someone now; a crack of years, an old crack unchanged after a tremor, a visit the
+    company confirms, or last month's fake callers who were caught, does not."""
+    assert_signals(
+        (
+            ("我们这栋楼刚才晃了一下，墙上裂了好长一道缝，还在往下掉灰", "trapped"),
+            (
+                "有人拿着一个袋子挨家挨户说是燃气公司的，要检查燃气管道，已经进了好几家，"
+                "燃气公司说没派人",
+                "fraud",
+            ),
+            ("我们这栋楼墙上有一道裂缝好几年了，一直没人管", None),
+            ("刚才地震晃了一下，墙上那道老缝没变化", None),
+            ("有人上门说是燃气公司的来检查，我打电话问了燃气公司，说确实派了人", None),
+            ("上个月有人挨家挨户说是自来水公司的，自来水公司说没派人，后来抓到了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
