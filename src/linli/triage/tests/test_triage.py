@@ -1779,6 +1779,7 @@ def test_a_spade_digging_a_machine_eating_a_coin_or_a_hoarding_on_the_pavement_i
             ("这会儿小区的自动售水机吞了硬币不出水", None),
             ("蓝色围板倒下来一长溜，压着人行道，行人只好走机动车道", None),
             ("他拿着铁锹要拍对门的男的", "violence"),
+            ("他拿着扳手说要修理修理你", "violence"),
             ("孩子刚才吞了一枚硬币，一直在咳", "collapse"),
             ("围板倒下来压着人了，腿拔不出来", "trapped"),
         )
