@@ -1905,6 +1905,7 @@ def test_a_part_paid_trickster_a_drunk_driver_a_missing_head_count_or_a_runaway_
             ("春游回来一清点，一个不少", None),
             ("孩子半夜跑了，找了一晚上没找着", "missing"),
             ("孩子前几天离家出走，找了一晚上没找着，第二天自己回来了", None),
+            ("孩子养的猫跑了，找了一晚上没找着", None),
             ("正在刮大风，楼顶的广告牌一直在晃，下面公交站站着好多人", "trapped"),
             ("树枝晃得厉害，底下停着好多车", None),
         )
