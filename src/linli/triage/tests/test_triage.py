@@ -1903,6 +1903,7 @@ def test_a_part_paid_trickster_a_drunk_driver_a_missing_head_count_or_a_runaway_
             ("喝了酒的男的开着车在小区里横冲直撞", "trapped"),
             ("秋游回来一清点少了一个孩子", "missing"),
             ("春游回来一清点，一个不少", None),
+            ("点名少了一个，原来是请假了", None),
             ("孩子半夜跑了，找了一晚上没找着", "missing"),
             ("孩子前几天离家出走，找了一晚上没找着，第二天自己回来了", None),
             ("孩子养的猫跑了，找了一晚上没找着", None),
