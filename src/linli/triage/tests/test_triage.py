@@ -1985,6 +1985,30 @@ def test_a_building_cracking_now_or_fake_gas_men_in_homes_is_an_alarm():
     )
 
 
+def test_cash_left_out_for_a_collector_a_death_threat_written_up_or_a_loan_signed_at_a_sales_talk_is_an_alarm():
+    """Old people told to leave money by a bin for someone who will come for it, a debt
+    written on a door as a death threat, or a sales talk that has old people signing loans
+    on the spot is a trick or a threat under way; money put in the community's collection
+    box, a family photo on a wall, a loan a bank explains, paint alone and a warning at a
+    talk not to sign are not."""
+    assert_signals(
+        (
+            (
+                "老两口说有个“孙子的同学”在医院要交押金，让他们把钱放在小区门口的垃圾桶旁边，"
+                "会有人来拿",
+                "fraud",
+            ),
+            ("债主今天在我家门口泼了红漆，写着“不还钱全家死”", "violence"),
+            ("卖保健品的今天在活动室里开会，让老人们现场签贷款合同买理疗床", "fraud"),
+            ("把捐款放在居委会的箱子里，会有人来收", None),
+            ("客厅墙上写着全家福三个字", None),
+            ("银行经理让我爸现场签贷款合同，利率多少合适", None),
+            ("社区讲座提醒老人不要现场签贷款合同", None),
+            ("有人在我家门口泼了油漆，还写了欠债还钱", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
