@@ -285,7 +285,7 @@ NOT_NOW = re.compile(
 # "火已经灭了", "差点打起来，后来被劝开了", "推搡了两下，被楼长拉开了", "保安把他们拉开了",
 # "他也道了歉", "人已经找到了", "当天就找回来了", "第二天自己回来了", "派出所已经把人带走了",
 # "120已经拉走了", "开玩笑的",
-# "燃气公司来查过说没事", in a hand-off's words "现已恢复正常", "未造成人员伤亡", and for fire,
+# "燃气公司来查过说没事" (or 看过), in a hand-off's words "现已恢复正常", "未造成人员伤亡", and for fire,
 # "没冒烟也没见火" (no smoke and no fire, both denied), "去医院看过了，现在好了". 好了 only right
 # after 已经/现在: "不想活了，已经准备好了绳子" stays a risk.
 # The report is still worth handling, but not as an emergency. Only up to the end of the
@@ -302,7 +302,7 @@ _SETTLED_WORDS = (
     r"|(120|救护车|急救车)[^。！？!?，,没未不]{0,6}(拉走了|接走了|送(去|到)?医院了)"
     r"|[被把][^。！？!?，,没未不]{0,5}(劝开|拉开|劝走|拉走|劝住)了|道了歉|道歉了|赔了不是"
     r"|虚惊一场|(?<!不)(?<!不.)(?<!不..)(?<!别)(开(个)?玩笑|说着玩)"
-    r"|(来|上门)?(查|检查)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"
+    r"|(来|上门)?(查|检查|看)过(了)?[^。！？!?，,]{0,3}(说)?没(事|问题)"
     r"|没(有)?(冒)?烟[^。！？!?，,]{0,2}没(有|见)?(着)?火|没(有)?(见|看见|看到)?(明)?火[^。！？!?，,]{0,2}没(有)?(冒)?烟"
     r")"
 )
@@ -485,8 +485,25 @@ _CHINESE_PUNCTUATION = {",": "，", ".": "。", "!": "！", "?": "？", ";": "�
 # clauses ("3单元401家里好大煤气味 敲门没人 快来人"), are read as commas, so the rules see
 # where a clause ends (no report of either corpus has such a space).
 _SPACE_BETWEEN = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff])")
+
+
+def _dialect_file(name: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A data file of "<dialect word>\t<Mandarin>" lines ("#" lines being comments): one
+    pattern that finds the words, longest first, and what each is read as."""
+    words = dict(
+        line.split("\t", 1)
+        for line in (DATA / name).read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, longest_first))), words
+
+
+# Dialect words as Mandarin (data/dialect.txt): 喺 → 在, 冇 → 没, 跌咗 → 跌了.
+_DIALECT, _DIALECT_WORDS = _dialect_file("dialect.txt")
 # What `normalised` does after OpenCC, in order; `_as_written` follows the same steps back.
 _NORMALISING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_DIALECT, lambda m: _DIALECT_WORDS[m.group(0)]),
     (_ASCII_PUNCTUATION, lambda m: _CHINESE_PUNCTUATION[m.group(1)]),
     (_SPACE_BETWEEN, lambda _m: "，"),
 )
@@ -494,9 +511,9 @@ _NORMALISING: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...]
 
 @functools.lru_cache(maxsize=256)
 def normalised(text: str) -> str:
-    """The text as the rules and the model read it: Simplified characters (OpenCC), Chinese
-    punctuation after Chinese characters (`_ASCII_PUNCTUATION`), and a comma for a space
-    between them (`_SPACE_BETWEEN`)."""
+    """The text as the rules and the model read it: Simplified characters (OpenCC), dialect
+    words in Mandarin (`_DIALECT`), Chinese punctuation after Chinese characters
+    (`_ASCII_PUNCTUATION`), and a comma for a space between them (`_SPACE_BETWEEN`)."""
     from linli.lib.text import to_simplified
 
     text = to_simplified(text)
@@ -1046,15 +1063,15 @@ def shipped_model_path() -> Path:
     """Where the model trained on the shipped corpus is kept between restarts.
 
     Its name carries a digest of what the model is made from (the corpus, the synonym
-    groups, this module and scikit-learn's version), so a change to any of them trains
-    anew instead of loading a stale model.
+    groups, the dialect words, this module and scikit-learn's version), so a change to any
+    of them trains anew instead of loading a stale model.
     """
     import hashlib
 
     import sklearn
 
     digest = hashlib.sha256(sklearn.__version__.encode())
-    for part in (DATA / "train.tsv", DATA / "concepts.txt", Path(__file__)):
+    for part in (DATA / "train.tsv", DATA / "concepts.txt", DATA / "dialect.txt", Path(__file__)):
         digest.update(part.read_bytes())
     return model_path().with_name(f"shipped-{digest.hexdigest()[:16]}.pickle")
 
