@@ -2031,14 +2031,16 @@ def test_a_report_typed_in_cantonese_is_read_as_one_in_mandarin_and_quoted_as_wr
     assert "叫佢都冇反应" in proposal.reason
 
 
-def test_no_training_report_reads_differently_for_the_dialect_words():
-    """The dialect words are ones a Mandarin report does not use in another sense: the
-    training corpus, all in Mandarin, reads exactly as it did before dialect.txt."""
+def test_no_mandarin_training_report_reads_differently_for_the_dialect_words():
+    """The dialect words are ones a Mandarin report does not use in another sense: every
+    training batch but the one typed in Cantonese (the seventieth) reads exactly as it did
+    before dialect.txt."""
     from linli.lib.text import to_simplified
     from linli.triage.classifier import _DIALECT, shipped_examples
 
-    changed = [e.text for e in shipped_examples() if _DIALECT.search(to_simplified(e.text))]
-    assert changed == []
+    changed = [e for e in shipped_examples() if _DIALECT.search(to_simplified(e.text))]
+    assert [e.text for e in changed if e.batch != 70] == []
+    assert len(changed) > 50  # the Cantonese batch is read through them
 
 
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
