@@ -2021,6 +2021,10 @@ def test_a_report_typed_in_cantonese_is_read_as_one_in_mandarin_and_quoted_as_wr
             ("三楼个阿婆喺厕所跌咗，叫佢都冇反应", "collapse"),
             ("隔篱屋两公婆又喺度打交，个女人喊救命", "violence"),
             ("我阿爸话唔想再活落去，成日坐喺天台", "self_harm"),
+            # 不想再活下去, as it reads in Mandarin, and as a Mandarin speaker says it.
+            ("我阿爸话唔想再活落去", "self_harm"),
+            ("他说不想再活下去了", "self_harm"),
+            ("我不想再活在别人的眼光里", None),
             ("楼下有个男人揸住把菜刀追住人", "violence"),
             ("琴日楼梯间有阵煤气味，后尾煤气公司嚟睇过话冇事", None),
             ("屋企个热水炉点极都唔着火，想揾人嚟整", None),
