@@ -2047,6 +2047,26 @@ def test_no_mandarin_training_report_reads_differently_for_the_dialect_words():
     assert len(changed) > 50  # the Cantonese batch is read through them
 
 
+def test_a_neighbour_unseen_for_days_amid_other_complaints_or_a_gas_smell_in_fragments_is_an_alarm():
+    """A resident who lists the property company's failings and, between the parking and
+    the bins, says a neighbour living alone has not been seen for three days and does not
+    answer the door; a message typed in fragments (3楼 煤气 味大 快): both need someone
+    now. A bin lorry not seen for days, or gas as a subject without a smell, does not."""
+    assert_signals(
+        (
+            (
+                "物业费一年涨了两次，停车位也不够，垃圾站天天臭，还有就是我们楼那个独居的老李，"
+                "我三天没看见他出来了，敲门也没动静，这些问题物业都不管",
+                "missing",
+            ),
+            ("独居的王阿姨家敲门也没反应，灯也没开", "missing"),
+            ("3楼 煤气 味大 快", "gas_fire"),
+            ("好几天没看到收垃圾的车了", None),
+            ("3楼 煤气 表坏了", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
