@@ -2067,6 +2067,22 @@ def test_a_neighbour_unseen_for_days_amid_other_complaints_or_a_gas_smell_in_fra
     )
 
 
+def test_someone_held_with_the_phone_taken_is_an_alarm_but_a_phone_kept_in_class_is_not():
+    """A cousin taken to another city by a "business project", her phone taken and not let
+    out, is held against her will now; a phone kept by a teacher till the end of the day,
+    or papers an employer keeps till the season's end (a labour matter), is not."""
+    assert_signals(
+        (
+            (
+                "我表妹被同学拉去做什么“创业项目”，到了外地手机被收了，每天上课洗脑，不让出门",
+                "fraud",
+            ),
+            ("上课手机被老师没收了，不让带回家", None),
+            ("有个采茶工被老板扣着身份证不让走，说做完这季才还", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
