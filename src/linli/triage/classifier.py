@@ -256,15 +256,20 @@ def read_examples(path: Path) -> list[Example]:
     return rows
 
 
-def _pattern_file(name: str) -> list[tuple[str, re.Pattern[str]]]:
-    """A data file of "<name>\t<regular expression>" lines, "#" lines being comments."""
-    rules = []
+def _data_rows(name: str) -> list[tuple[str, str]]:
+    """The "<key>\t<value>" lines of a data file, "#" lines being comments."""
+    rows = []
     for line in (DATA / name).read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        kind, pattern = line.split("\t", 1)
-        rules.append((kind, re.compile(pattern.strip())))
-    return rules
+        key, value = line.split("\t", 1)
+        rows.append((key, value.strip()))
+    return rows
+
+
+def _pattern_file(name: str) -> list[tuple[str, re.Pattern[str]]]:
+    """A data file of "<name>\t<regular expression>" lines."""
+    return [(kind, re.compile(pattern)) for kind, pattern in _data_rows(name)]
 
 
 RISK_RULES = _pattern_file("risk_patterns.txt")
@@ -488,13 +493,9 @@ _SPACE_BETWEEN = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]+(?=[\u3400-\u9fff]
 
 
 def _dialect_file(name: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """A data file of "<dialect word>\t<Mandarin>" lines ("#" lines being comments): one
-    pattern that finds the words, longest first, and what each is read as."""
-    words = dict(
-        line.split("\t", 1)
-        for line in (DATA / name).read_text("utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    """A data file of "<dialect word>\t<Mandarin>" lines: one pattern that finds the words,
+    longest first, and what each is read as."""
+    words = dict(_data_rows(name))
     longest_first = sorted(words, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, longest_first))), words
 
