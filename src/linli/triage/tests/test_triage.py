@@ -2083,6 +2083,24 @@ def test_someone_held_with_the_phone_taken_is_an_alarm_but_a_phone_kept_in_class
     )
 
 
+def test_someone_asleep_in_the_road_or_a_sign_swinging_over_passers_by_is_an_alarm():
+    """A drunk asleep in the middle of the road with cars brushing past, or a sign torn
+    loose in a typhoon swinging over neighbours who still walk beneath it, needs someone
+    now, in Mandarin or in Cantonese; a car or a stall in the road, a dog sunning itself
+    there, or a loose sign over a pavement with nobody said to be under it, does not."""
+    assert_signals(
+        (
+            ("有个醉汉躺在马路中间睡着了，车来车往", "trapped"),
+            ("骑楼底有个醉酒佬瞓喺马路中间，啲车一架架擦身过", "trapped"),
+            ("打风打到骑楼嘅招牌甩咗一边，吊喺半空摇嚟摇去，下面啲街坊照样行过", "trapped"),
+            ("广告牌松了，风一吹就晃，下面照样有人走过", "trapped"),
+            ("有人把车停在马路中间", None),
+            ("狗躺在马路中间晒太阳", None),
+            ("广告牌松了，下面是人行道", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
