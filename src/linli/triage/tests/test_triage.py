@@ -2101,6 +2101,20 @@ def test_someone_asleep_in_the_road_or_a_sign_swinging_over_passers_by_is_an_ala
     )
 
 
+def test_a_room_sealed_with_tape_and_charcoal_bought_is_an_alarm_but_charcoal_for_heat_is_not():
+    """A neighbour who taped up every door and window and bought bags of charcoal is
+    preparing to end his life, told in either order; windows sealed against the cold with
+    charcoal burnt for heat, or charcoal bought for a barbecue, is not that."""
+    assert_signals(
+        (
+            ("我邻居把自己家的门窗都用胶带封起来了，还买了好几袋炭", "self_harm"),
+            ("他买了两袋木炭回来，又拿胶带把门缝封上了", "self_harm"),
+            ("冬天了，窗户用塑料布封起来了，屋里烧炭取暖", None),
+            ("买了几袋炭准备周末烧烤", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
