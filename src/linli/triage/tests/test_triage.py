@@ -2115,6 +2115,27 @@ def test_a_room_sealed_with_tape_and_charcoal_bought_is_an_alarm_but_charcoal_fo
     )
 
 
+def test_a_risk_hedged_as_perhaps_nothing_is_still_an_alarm():
+    """Residents often hedge (可能是我想多了, 不知道是不是我多心了): a daughter looking up
+    how to go without pain, or a parked car whose engine has run for hours with its
+    windows misted, is still an alarm; a car warmed up in the morning, or a cook asking
+    how to kill a fish without pain, is not."""
+    assert_signals(
+        (
+            (
+                "可能是我想多了，我闺女最近总在网上查怎么才能不痛苦地走，今天还问我她的保险受益人是谁",
+                "self_harm",
+            ),
+            (
+                "不知道是不是我多心了，楼下停的那辆车一直没熄火，好几个钟头了，玻璃上全是水汽",
+                "gas_fire",
+            ),
+            ("隔壁的车每天早上热车，一直没熄火，吵得很", None),
+            ("怎么杀鱼才能让鱼不痛苦地死", None),
+        )
+    )
+
+
 def test_a_death_that_did_not_happen_is_no_alarm_but_one_about_to_is():
     """A report saying 还好没出人命 tells of an accident that ended well, for the hazard's
     owner in working hours; 再不拉开就要出人命了 is a fight about to turn deadly now."""
