@@ -898,12 +898,14 @@ class TriageModel:
             answer["route"] = usual
         # Shown where the usual route is not the route model's own first choice.
         route_reason = f"route:usual {usual}" if model_route != answer["route"] == usual else ""
+        # The words as the reporter typed them (叫佢, not 叫他; 樓道, not 楼道), as a risk's are.
+        evidence = self._evidence(matrix, text, answer["category"])
         reasons.append(
-            f"{answer['category']}:" + "、".join(self._evidence(matrix, text, answer["category"]))
+            f"{answer['category']}:" + "、".join(_as_written(written, w) for w in evidence)
         )
         sub = taxonomy.subcategory_for(text, answer["category"])
         if sub is not None:
-            reasons.append(f"{sub[0].code}「{sub[1]}」")
+            reasons.append(f"{sub[0].code}「{_as_written(written, sub[1])}」")
         if sub is not None and sub[0].route:
             # Administrators set the route reports of this sub-category take.
             if sub[0].route != answer["route"]:

@@ -2033,6 +2033,8 @@ def test_a_report_typed_in_cantonese_is_read_as_one_in_mandarin_and_quoted_as_wr
     proposal = current_model().propose("三楼个阿婆喺厕所跌咗，叫佢都冇反应，屋企得佢一个")
     assert proposal.risk and proposal.timeframe == "immediate"
     assert "叫佢都冇反应" in proposal.reason
+    # The words that drove the category are quoted as typed too: never 他 for her 佢.
+    assert "他" not in proposal.reason and "没" not in proposal.reason
 
 
 def test_no_mandarin_training_report_reads_differently_for_the_dialect_words():
