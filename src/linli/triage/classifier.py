@@ -524,17 +524,16 @@ def normalised(text: str) -> str:
     return text
 
 
-def _as_written(original: str, words: str) -> str:
-    """`words`, found in `normalised(original)`, as the reporter wrote them: a reason quotes
-    "好幾天沒見人了" to one who wrote in Traditional characters, and "敲门没人 快来人" to one
-    who separated clauses with spaces. The words as they are when the text cannot be
-    followed back (a conversion that changed its length), or when the words as written
-    hold a character a reason uses to separate its parts (an ASCII ;, 「 or 」)."""
+@functools.lru_cache(maxsize=256)
+def _spans_written(original: str) -> tuple[tuple[int, int], ...] | None:
+    """For each character of `normalised(original)`, the span of `original` it came from,
+    worked out once per text (a reason quotes several parts of it); None when the text
+    cannot be followed back (a conversion that changed its length)."""
     from linli.lib.text import to_simplified
 
     simplified = to_simplified(original)
     if len(simplified) != len(original):
-        return words
+        return None
     # Each character of the text as it goes, with the span of `original` it came from.
     text, spans = simplified, [(i, i + 1) for i in range(len(simplified))]
     for pattern, replace in _NORMALISING:
@@ -552,8 +551,19 @@ def _as_written(original: str, words: str) -> str:
         pieces.append(text[last:])
         moved.extend(spans[last:])
         text, spans = "".join(pieces), moved
-    start = text.find(words)
-    if text != normalised(original) or start < 0 or not words:
+    return tuple(spans) if text == normalised(original) else None
+
+
+def _as_written(original: str, words: str) -> str:
+    """`words`, found in `normalised(original)`, as the reporter wrote them: a reason quotes
+    "好幾天沒見人了" to one who wrote in Traditional characters, "叫佢都冇反应" to one who
+    wrote in Cantonese, and "敲门没人 快来人" to one who separated clauses with spaces. The
+    words as they are when the text cannot be followed back (`_spans_written`), or when the
+    words as written hold a character a reason uses to separate its parts (an ASCII ;, 「
+    or 」)."""
+    spans = _spans_written(original)
+    start = normalised(original).find(words)
+    if spans is None or start < 0 or not words:
         return words
     written = original[spans[start][0] : spans[start + len(words) - 1][1]]
     return words if re.search("[;「」]", written) else written
